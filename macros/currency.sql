@@ -1,0 +1,24 @@
+{#- Money in the reporting currency (var `reporting_currency`), with the
+    salesforce.dated_conversion_rate period that holds on the transaction date.
+    Rates are units per 1 unit of the corporate currency, so
+    amount / rate(from) * rate(reporting) works whatever the corporate currency is.
+
+    Use both macros together:
+        from converted_rows
+        {{ join_conversion_rates('converted_rows.currency_code', 'converted_rows.close_date', 'fx') }}
+    and select {{ to_reporting_currency('converted_rows.amount', 'fx') }}. -#}
+{% macro join_conversion_rates(currency_column, date_column, alias) -%}
+    {%- set rates = ref('stg_salesforce__dated_conversion_rate') -%}
+    left join {{ rates }} as {{ alias }}_from
+        on upper({{ currency_column }}) = {{ alias }}_from.currency_code
+        and {{ date_column }} >= {{ alias }}_from.valid_from
+        and {{ date_column }} < {{ alias }}_from.valid_to
+    left join {{ rates }} as {{ alias }}_to
+        on {{ alias }}_to.currency_code = '{{ var("reporting_currency") }}'
+        and {{ date_column }} >= {{ alias }}_to.valid_from
+        and {{ date_column }} < {{ alias }}_to.valid_to
+{%- endmacro %}
+
+{% macro to_reporting_currency(amount, alias) -%}
+    (cast({{ amount }} as {{ dbt.type_float() }}) / {{ alias }}_from.conversion_rate * {{ alias }}_to.conversion_rate)
+{%- endmacro %}

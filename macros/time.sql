@@ -1,0 +1,20 @@
+{#- ISO-8601 text with a UTC offset (Segment exports) to a UTC timestamp without zone.
+    Sessions run in UTC (see profiles.yml), so the cast from timestamptz lands in UTC;
+    unparsable text becomes null where the adapter has a safe cast. -#}
+{% macro text_to_utc_timestamp(column) -%}
+    cast({{ dbt.safe_cast(column, 'timestamp with time zone') }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+
+{#- Exact elapsed time in fractional days (the catalogue's duration unit). -#}
+{% macro days_between(earlier, later) -%}
+    {{ return(adapter.dispatch('days_between', 'b2b_kpi')(earlier, later)) }}
+{%- endmacro %}
+
+{% macro default__days_between(earlier, later) -%}
+    (extract(epoch from ({{ later }} - {{ earlier }})) / 86400.0)
+{%- endmacro %}
+
+{% macro duckdb__days_between(earlier, later) -%}
+    ((epoch_us({{ later }}) - epoch_us({{ earlier }})) / 86400000000.0)
+{%- endmacro %}

@@ -1,0 +1,5 @@
+{{ classify_raw_rows(
+    source('salesforce', 'contract'), ['id'],
+    deleted_when='is_deleted',
+    reject_when={'unknown_currency': known_currency_condition('currency_iso_code')},
+) }}

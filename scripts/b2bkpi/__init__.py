@@ -1,0 +1,1 @@
+"""Orchestration for the B2B marketing & sales KPI dbt project."""

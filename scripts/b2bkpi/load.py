@@ -1,0 +1,222 @@
+"""Load a folder of raw files (`<source>/<table>.parquet|csv`) into the warehouse.
+
+Every file of the folder is checked against the raw contract before anything is written:
+a missing required column, a column of the wrong type or a value that does not parse is a
+`RawDataError` naming the file, the column and (for CSV) the row. Then all tables are
+written in one transaction, so a failed load leaves the warehouse as it was.
+
+Columns beyond the contract are kept (staging ignores them); tables the contract does not
+know are loaded as they are, with a note. `_fivetran_synced` may be missing (an export not
+made by Fivetran): it is added as null.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from b2bkpi.raw_contract import BY_NAME, RawTable
+
+SQL_TYPES = {
+    "string": "varchar",
+    "integer": "bigint",
+    "number": "double",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+    "timestamp_text": "varchar",
+}
+# DuckDB column types a file may carry for each logical type ("NULL": an all-null column)
+_ACCEPTED = {
+    "string": ("VARCHAR",),
+    "integer": ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
+                "UINTEGER", "UBIGINT", "HUGEINT"),
+    "boolean": ("BOOLEAN",),
+    "date": ("DATE",),
+    "timestamp": ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS",
+                  "TIMESTAMP WITH TIME ZONE"),
+    "timestamp_text": ("VARCHAR", "TIMESTAMP WITH TIME ZONE"),
+}
+_ACCEPTED["number"] = _ACCEPTED["integer"] + ("FLOAT", "DOUBLE", "DECIMAL")
+OPTIONAL_COLUMNS = {"_fivetran_synced": "timestamp"}
+
+
+class RawDataError(ValueError):
+    """A raw file that cannot be loaded; the message says which file, column and row."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: Path
+    source: str
+    table: str
+    contract: RawTable | None
+
+    @property
+    def reader(self) -> str:
+        quoted = str(self.path).replace("'", "''")
+        if self.path.suffix == ".csv":
+            return f"read_csv('{quoted}', header = true, all_varchar = true)"
+        return f"read_parquet('{quoted}')"
+
+
+def discover(folder: Path) -> list[RawFile]:
+    """The raw files of a folder laid out as `<source>/<table>.parquet|csv`, sorted."""
+    if not folder.is_dir():
+        raise RawDataError(f"{folder}: not a folder of raw files")
+    files = []
+    for path in sorted(folder.glob("*/*")):
+        if path.suffix not in (".parquet", ".csv"):
+            continue
+        source, table = path.parent.name, path.stem
+        files.append(RawFile(path, source, table, BY_NAME.get((source, table))))
+    if not files:
+        raise RawDataError(f"{folder}: no <source>/<table>.parquet or .csv files found")
+    return files
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _file_columns(con: duckdb.DuckDBPyConnection, raw: RawFile) -> dict[str, str]:
+    try:
+        rows = con.execute(f"describe select * from {raw.reader}").fetchall()
+    except duckdb.Error as error:
+        raise RawDataError(f"{raw.path}: cannot be read ({error})") from error
+    return {name: column_type for name, column_type, *_ in rows}
+
+
+def _check_parquet_type(raw: RawFile, column: str, logical: str, actual: str) -> None:
+    base_type = actual.split("(")[0]
+    if actual != "NULL" and base_type not in _ACCEPTED[logical]:
+        raise RawDataError(
+            f"{raw.path}: column '{column}' has type {actual}, expected {logical}"
+        )
+
+
+def _check_csv_values(con, raw: RawFile, column: str, logical: str) -> None:
+    """Find the first CSV value of a column that does not parse as its logical type."""
+    if logical in ("string", "timestamp_text"):
+        return
+    target = SQL_TYPES[logical]
+    bad = con.execute(
+        f"""
+        select row_number, value from (
+            select row_number() over () + 1 as row_number, {_quote(column)} as value
+            from {raw.reader}
+        )
+        where value is not null and trim(value) <> ''
+            and try_cast(value as {target}) is null
+        limit 1
+        """
+    ).fetchone()
+    if bad:
+        raise RawDataError(
+            f"{raw.path}: column '{column}', line {bad[0]}: value {bad[1]!r} is not a {logical}"
+        )
+
+
+def _select_list(raw: RawFile, columns: dict[str, str]) -> str:
+    """Contract columns cast to their warehouse types, then any extra columns as they are."""
+    assert raw.contract is not None
+    wanted = {**OPTIONAL_COLUMNS, **raw.contract.columns}
+    parts = []
+    for column, logical in raw.contract.columns.items():
+        value = _quote(column)
+        if raw.path.suffix == ".csv":
+            value = f"nullif(trim({value}), '')"
+        parts.append(f"cast({value} as {SQL_TYPES[logical]}) as {_quote(column)}")
+    for column, logical in OPTIONAL_COLUMNS.items():
+        if column not in columns:
+            parts.append(f"cast(null as {SQL_TYPES[logical]}) as {_quote(column)}")
+    parts += [_quote(column) for column in columns if column not in wanted]
+    return ",\n    ".join(parts)
+
+
+def check(con: duckdb.DuckDBPyConnection, raw: RawFile) -> str:
+    """Validate one file against the contract; return the select that loads it."""
+    columns = _file_columns(con, raw)
+    if raw.contract is None:
+        return "*"
+    missing = [c for c in raw.contract.columns if c not in columns]
+    if missing:
+        raise RawDataError(
+            f"{raw.path}: missing required column(s) {', '.join(missing)} "
+            f"of {raw.source}.{raw.table}"
+        )
+    for column, logical in raw.contract.columns.items():
+        if raw.path.suffix == ".csv":
+            _check_csv_values(con, raw, column, logical)
+        else:
+            _check_parquet_type(raw, column, logical, columns[column])
+    return _select_list(raw, columns)
+
+
+def load_folder(folder: Path, database: Path, schemas: dict[str, str] | None = None,
+                log=print) -> dict[str, int]:
+    """Check every file of `folder`, then load them all in one transaction.
+
+    `schemas` maps a source to the warehouse schema it lands in (default: the source name).
+    Returns the row count per `<schema>.<table>`.
+    """
+    schemas = schemas or {}
+    raw_files = discover(Path(folder))
+    database.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(database))
+    # instants with a zone are stored as UTC timestamps
+    con.execute("set TimeZone = 'UTC'")
+    in_transaction = False
+    try:
+        started = time.perf_counter()
+        selects = [(raw, check(con, raw)) for raw in raw_files]
+        for raw, _ in selects:
+            if raw.contract is None:
+                log(f"  note: {raw.path} is not in the raw contract; loaded as it is")
+        log(f"  checked {len(selects)} files in {time.perf_counter() - started:.1f}s")
+        counts: dict[str, int] = {}
+        con.execute("begin transaction")
+        in_transaction = True
+        for raw, select_list in selects:
+            schema = schemas.get(raw.source, raw.source)
+            target = f"{_quote(schema)}.{_quote(raw.table)}"
+            con.execute(f"create schema if not exists {_quote(schema)}")
+            con.execute(
+                f"create or replace table {target} as select\n    {select_list}\nfrom {raw.reader}"
+            )
+            counts[f"{schema}.{raw.table}"] = con.execute(
+                f"select count(*) from {target}"
+            ).fetchone()[0]
+            log(f"  loaded {schema}.{raw.table:<28} {counts[f'{schema}.{raw.table}']:>10,} rows"
+                f"  ({time.perf_counter() - started:.1f}s)")
+        con.execute("commit")
+        return counts
+    except BaseException:
+        if in_transaction:
+            con.execute("rollback")
+        raise
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="folder laid out as <source>/<table>.parquet|csv")
+    parser.add_argument("--database", type=Path, default=Path("data/warehouse.duckdb"),
+                        help="DuckDB file to load into (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        load_folder(args.folder, args.database)
+    except RawDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
