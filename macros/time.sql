@@ -18,3 +18,13 @@
 {% macro duckdb__days_between(earlier, later) -%}
     ((epoch_us({{ later }}) - epoch_us({{ earlier }})) / 86400000000.0)
 {%- endmacro %}
+
+
+{#- The time open lifecycle spells are aged at: var `lifecycle_as_of` (UTC), else now. -#}
+{% macro lifecycle_as_of() -%}
+    {%- if var('lifecycle_as_of') -%}
+        cast('{{ var("lifecycle_as_of") }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,35 @@
+{#- One copy of `relation`'s rows per dimension, with `dimension_name` and
+    `dimension_value`, so one group by computes a KPI for every dimension at once.
+    dimensions: {name: column expression}; {'all': "'all'"} gives the total. -#}
+{% macro by_dimensions(relation, dimensions) -%}
+    {%- for name, column in dimensions.items() %}
+    select
+        {{ relation }}.*,
+        '{{ name }}' as dimension_name,
+        coalesce(cast({{ column }} as {{ dbt.type_string() }}), 'unknown') as dimension_value
+    from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The UTC calendar month of a timestamp, as a date. -#}
+{% macro month_of(column) -%}
+    cast({{ dbt.date_trunc('month', column) }} as date)
+{%- endmacro %}
+
+
+{#- Median (interpolated between the two middle values for an even count). -#}
+{% macro median(column) -%}
+    {{ return(adapter.dispatch('median', 'b2b_kpi')(column)) }}
+{%- endmacro %}
+
+{% macro default__median(column) -%}
+    percentile_cont(0.5) within group (order by {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__median(column) -%}
+    median({{ column }})
+{%- endmacro %}

@@ -1,0 +1,197 @@
+with leads as (
+
+    select * from {{ ref('stg_salesforce__lead') }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('stg_salesforce__account') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunity') }}
+
+),
+
+campaign_members as (
+
+    select * from {{ ref('stg_salesforce__campaign_member') }}
+
+),
+
+stage_entries as (
+
+    select * from {{ ref('int_lead_stage_entries') }}
+
+),
+
+channels as (
+
+    select * from {{ ref('lead_source_channels') }}
+
+),
+
+size_bands as (
+
+    select * from {{ ref('company_size_bands') }}
+
+),
+
+first_entries as (
+
+    select
+        lead_id,
+        min(case when lifecycle_stage = 'mql' then entered_at end) as first_mql_at,
+        min(case when lifecycle_stage = 'sql' then entered_at end) as first_sql_at,
+        min(case when lifecycle_stage = 'opportunity' then entered_at end) as first_opportunity_at,
+        min(case when lifecycle_stage = 'customer' then entered_at end) as customer_at,
+        min(case when lifecycle_stage = 'lost' then entered_at end) as lost_at,
+        min(case when lifecycle_stage = 'disqualified' then entered_at end) as disqualified_at,
+        max(entry_number) as last_entry_number
+    from stage_entries
+    group by lead_id
+
+),
+
+current_stages as (
+
+    select
+        stage_entries.lead_id,
+        stage_entries.lifecycle_stage as current_stage
+    from stage_entries
+    inner join first_entries
+        on
+            stage_entries.lead_id = first_entries.lead_id
+            and stage_entries.entry_number = first_entries.last_entry_number
+
+),
+
+first_campaigns as (
+
+    select
+        lead_id,
+        campaign_id,
+        row_number() over (
+            partition by lead_id order by created_at, campaign_member_id
+        ) as membership_number
+    from campaign_members
+    where lead_id is not null
+
+),
+
+-- a skipped stage counts as reached when the next reached stage was (the catalogue's
+-- rule), so each stage is filled from the one after it
+filled_opportunity as (
+
+    select
+        *,
+        {{ earliest('first_opportunity_at', earliest('customer_at', 'lost_at')) }}
+            as opportunity_at
+    from first_entries
+
+),
+
+filled_sql as (
+
+    select
+        *,
+        {{ earliest('first_sql_at', 'opportunity_at') }} as sql_at
+    from filled_opportunity
+
+),
+
+filled as (
+
+    select
+        *,
+        {{ earliest('first_mql_at', 'sql_at') }} as mql_at
+    from filled_sql
+
+),
+
+mql_rejections as (
+
+    -- a rejection by sales counts against the MQL only when it came after it
+    select
+        filled.lead_id,
+        min(stage_entries.entered_at) as mql_rejected_at
+    from filled
+    inner join stage_entries
+        on filled.lead_id = stage_entries.lead_id
+    where
+        stage_entries.lifecycle_stage = 'disqualified'
+        and stage_entries.entered_at >= filled.mql_at
+    group by filled.lead_id
+
+),
+
+lifecycle as (
+
+    select
+        -- ids
+        leads.lead_id,
+        {{ dbt.hash('leads.email') }} as email_hash,
+        leads.converted_account_id as account_id,
+        leads.converted_opportunity_id as opportunity_id,
+        leads.owner_id,
+        opportunities.owner_id as opportunity_owner_id,
+        first_campaigns.campaign_id,
+
+        -- attribution and segment
+        leads.lead_source,
+        coalesce(channels.channel, 'unknown') as channel,
+        coalesce(accounts.industry, leads.industry) as industry,
+        coalesce(accounts.number_of_employees, leads.number_of_employees) as number_of_employees,
+        size_bands.company_size_band,
+        coalesce(accounts.billing_country, leads.country) as country,
+        coalesce(accounts.is_abm_target, false) as is_abm_target,
+
+        -- stage timestamps (UTC)
+        leads.created_at as lead_at,
+        filled.mql_at,
+        filled.sql_at,
+        filled.opportunity_at,
+        filled.customer_at,
+        filled.lost_at,
+        filled.disqualified_at,
+        mql_rejections.mql_rejected_at,
+
+        -- state
+        current_stages.current_stage,
+        leads.disqualification_reason,
+        opportunities.amount_in_reporting_currency as opportunity_amount_in_reporting_currency,
+
+        -- durations in fractional days
+        {{ days_between('leads.created_at', 'filled.mql_at') }} as lead_to_mql_days,
+        {{ days_between('filled.mql_at', 'filled.sql_at') }} as mql_to_sql_days,
+        {{ days_between('filled.sql_at', 'filled.opportunity_at') }} as sql_to_opportunity_days,
+        {{ days_between('filled.opportunity_at', 'coalesce(filled.customer_at, filled.lost_at)') }}
+            as sales_cycle_days,
+        {{ days_between('leads.created_at', 'filled.customer_at') }} as lead_to_close_days
+
+    from leads
+    inner join filled
+        on leads.lead_id = filled.lead_id
+    inner join current_stages
+        on leads.lead_id = current_stages.lead_id
+    left join mql_rejections
+        on leads.lead_id = mql_rejections.lead_id
+    left join accounts
+        on leads.converted_account_id = accounts.account_id
+    left join opportunities
+        on leads.converted_opportunity_id = opportunities.opportunity_id
+    left join first_campaigns
+        on leads.lead_id = first_campaigns.lead_id and first_campaigns.membership_number = 1
+    left join channels
+        on lower(leads.lead_source) = lower(channels.lead_source)
+    left join size_bands
+        on
+            coalesce(accounts.number_of_employees, leads.number_of_employees)
+            between size_bands.min_employees and size_bands.max_employees
+
+)
+
+select * from lifecycle

@@ -1,0 +1,102 @@
+-- stage_duration_days: time spent in a stage, over closed spells by the UTC month they
+-- ended (average and median); open spells are reported apart, with their age at the
+-- lifecycle's as-of time, as a snapshot.
+with spells as (
+
+    select * from {{ ref('fct_stage_spells') }}
+
+),
+
+closed_spells as (
+
+    select
+        lifecycle_stage,
+        {{ month_of('exited_at') }} as period_start,
+        sum(duration_days) as total_days,
+        {{ median('duration_days') }} as median_days,
+        count(*) as spell_count
+    from spells
+    where exited_at is not null
+    group by 1, 2
+
+),
+
+open_spells as (
+
+    select
+        lifecycle_stage,
+        sum(open_age_days) as total_age_days,
+        count(*) as spell_count
+    from spells
+    where is_open
+    group by 1
+
+),
+
+as_of as (
+
+    select cast({{ lifecycle_as_of() }} as date) as snapshot_date
+
+),
+
+kpi_rows as (
+
+    select
+        'stage_duration_days' as kpi_id,
+        'month' as period_grain,
+        period_start,
+        lifecycle_stage,
+        total_days / spell_count as value,
+        total_days as numerator,
+        spell_count as denominator,
+        'days' as unit
+    from closed_spells
+    union all
+    select
+        'stage_duration_days_median' as kpi_id,
+        'month' as period_grain,
+        period_start,
+        lifecycle_stage,
+        median_days as value,
+        null as numerator,
+        spell_count as denominator,
+        'days' as unit
+    from closed_spells
+    union all
+    select
+        'open_stage_spells' as kpi_id,
+        'snapshot' as period_grain,
+        as_of.snapshot_date as period_start,
+        open_spells.lifecycle_stage,
+        open_spells.spell_count as value,
+        open_spells.spell_count as numerator,
+        null as denominator,
+        'count' as unit
+    from open_spells
+    cross join as_of
+    union all
+    select
+        'open_stage_spell_age_days' as kpi_id,
+        'snapshot' as period_grain,
+        as_of.snapshot_date as period_start,
+        open_spells.lifecycle_stage,
+        open_spells.total_age_days / open_spells.spell_count as value,
+        open_spells.total_age_days as numerator,
+        open_spells.spell_count as denominator,
+        'days' as unit
+    from open_spells
+    cross join as_of
+
+)
+
+select
+    kpi_id,
+    period_grain,
+    period_start,
+    'stage' as dimension_name,
+    lifecycle_stage as dimension_value,
+    cast(value as {{ dbt.type_float() }}) as value,
+    cast(numerator as {{ dbt.type_float() }}) as numerator,
+    cast(denominator as {{ dbt.type_float() }}) as denominator,
+    unit
+from kpi_rows

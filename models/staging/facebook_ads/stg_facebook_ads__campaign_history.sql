@@ -1,0 +1,38 @@
+with source as (
+
+    select * from {{ ref('base_facebook_ads__campaign_history') }}
+    where _row_disposition = 'staged'
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(_record_key as {{ dbt.type_string() }}) as campaign_history_id,
+        cast(id as {{ dbt.type_string() }}) as campaign_id,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+
+        -- strings
+        cast(name as {{ dbt.type_string() }}) as campaign_name,
+
+        -- timestamps
+        cast(updated_time as {{ dbt.type_timestamp() }}) as updated_at
+
+    from source
+
+),
+
+versioned as (
+
+    select
+        renamed.*,
+        row_number() over (
+            partition by renamed.campaign_id
+            order by renamed.updated_at desc
+        ) = 1 as is_latest_version
+    from renamed
+
+)
+
+select * from versioned

@@ -1,0 +1,1 @@
+{{ classify_raw_rows(source('marketo', 'lead'), ['id']) }}

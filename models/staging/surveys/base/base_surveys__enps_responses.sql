@@ -1,0 +1,7 @@
+{#- A CSV export without a sync column: repeated keys are exact copies, so the version order
+    only needs to be deterministic (the row's values). -#}
+{{ classify_raw_rows(
+    source('surveys', 'enps_responses'), ['response_id'],
+    version_order='survey_id, survey_date, team, score, comment',
+    reject_when={'invalid_value': 'score < 0 or score > 10'},
+) }}

@@ -1,0 +1,52 @@
+"""One generated data set, loaded and built once per test session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from b2bkpi.generate import generate
+from b2bkpi.load import load_folder
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SEED, LEADS = 7, 1500
+START, END = dt.date(2024, 1, 1), dt.date(2025, 6, 30)
+AS_OF = pd.Timestamp("2025-07-01 00:00:00")
+
+
+@dataclass(frozen=True)
+class Build:
+    database: Path
+    raw: Path
+    truth: Path
+    as_of: pd.Timestamp
+
+    def query(self, sql: str) -> pd.DataFrame:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return con.execute(sql).df()
+
+
+def run_dbt(database: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "B2B_DUCKDB_PATH": str(database)}
+    command = [str(Path(sys.executable).with_name("dbt")), *args,
+               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> Build:
+    folder = tmp_path_factory.mktemp("pipeline")
+    raw, truth, database = folder / "raw", folder / "truth", folder / "warehouse.duckdb"
+    generate(raw, truth, SEED, LEADS, START, END)
+    load_folder(raw, database, log=lambda message: None)
+    result = run_dbt(database, "build", "--vars", f"{{lifecycle_as_of: '{AS_OF}'}}")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return Build(database, raw, truth, AS_OF)
