@@ -20,5 +20,5 @@
 {%- endmacro %}
 
 {% macro to_reporting_currency(amount, alias) -%}
-    (cast({{ amount }} as {{ dbt.type_float() }}) / {{ alias }}_from.conversion_rate * {{ alias }}_to.conversion_rate)
+    (cast({{ amount }} as {{ type_double() }}) / {{ alias }}_from.conversion_rate * {{ alias }}_to.conversion_rate)
 {%- endmacro %}

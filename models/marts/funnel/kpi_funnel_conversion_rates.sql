@@ -83,7 +83,7 @@ select
     dimension_name,
     dimension_value,
     {{ safe_divide('converted', 'cohort_size') }} as value,
-    cast(converted as {{ dbt.type_float() }}) as numerator,
-    cast(cohort_size as {{ dbt.type_float() }}) as denominator,
+    cast(converted as {{ type_double() }}) as numerator,
+    cast(cohort_size as {{ type_double() }}) as denominator,
     'ratio' as unit
 from aggregated

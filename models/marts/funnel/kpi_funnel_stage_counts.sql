@@ -57,8 +57,8 @@ select
     period_start,
     dimension_name,
     dimension_value,
-    cast(entries as {{ dbt.type_float() }}) as value,
-    cast(entries as {{ dbt.type_float() }}) as numerator,
-    cast(null as {{ dbt.type_float() }}) as denominator,
+    cast(entries as {{ type_double() }}) as value,
+    cast(entries as {{ type_double() }}) as numerator,
+    cast(null as {{ type_double() }}) as denominator,
     'count' as unit
 from counted

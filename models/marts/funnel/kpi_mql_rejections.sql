@@ -90,7 +90,7 @@ select
     dimension_name,
     dimension_value,
     {{ safe_divide('rejected', 'cohort_size') }} as value,
-    cast(rejected as {{ dbt.type_float() }}) as numerator,
-    cast(cohort_size as {{ dbt.type_float() }}) as denominator,
+    cast(rejected as {{ type_double() }}) as numerator,
+    cast(cohort_size as {{ type_double() }}) as denominator,
     'ratio' as unit
 from combined

@@ -79,8 +79,8 @@ select
     period_start,
     dimension_name,
     dimension_value,
-    cast(value as {{ dbt.type_float() }}) as value,
-    cast(numerator as {{ dbt.type_float() }}) as numerator,
-    cast(denominator as {{ dbt.type_float() }}) as denominator,
+    cast(value as {{ type_double() }}) as value,
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator,
     'days' as unit
 from kpi_rows

@@ -13,7 +13,7 @@ renamed as (
         cast(upper(trim(iso_code)) as {{ dbt.type_string() }}) as currency_code,
 
         -- numerics: units of this currency per 1 unit of the corporate currency
-        cast(conversion_rate as {{ dbt.type_float() }}) as conversion_rate,
+        cast(conversion_rate as {{ type_double() }}) as conversion_rate,
 
         -- dates: the rate holds from valid_from up to, not including, valid_to
         cast(start_date as date) as valid_from,

@@ -24,7 +24,7 @@ renamed as (
 
         -- numerics
         cast(amount as {{ dbt.type_numeric() }}) as amount,
-        cast(probability as {{ dbt.type_float() }}) as probability,
+        cast(probability as {{ type_double() }}) as probability,
 
         -- booleans
         coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,

@@ -17,7 +17,7 @@ renamed as (
 
         -- numerics
         cast(amount as {{ dbt.type_numeric() }}) as amount,
-        cast(probability as {{ dbt.type_float() }}) as probability,
+        cast(probability as {{ type_double() }}) as probability,
 
         -- dates and timestamps
         cast(close_date as date) as close_date,

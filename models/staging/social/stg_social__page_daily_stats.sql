@@ -19,7 +19,7 @@ renamed as (
         cast(impressions as {{ dbt.type_bigint() }}) as impressions,
         cast(engagements as {{ dbt.type_bigint() }}) as engagements,
         cast(clicks as {{ dbt.type_bigint() }}) as clicks,
-        cast(shares as {{ dbt.type_bigint() }}) as shares,
+        cast(shares as {{ dbt.type_bigint() }}) as share_count,
 
         -- dates
         cast(date as date) as report_date

@@ -222,7 +222,7 @@ def subscription(d: Draws, start: date, acv: float, abm: bool, range_start: date
             opps.append(_anchored(kind, created, closed, amount, won,
                                   ("Prospecting", "Needs Analysis", "Proposal/Price Quote"), d, t_end))
             if won and closed <= t_end:  # co-termed with the running contract
-                signed = _to_date(closed)
+                signed = as_date(closed)
                 contracts.append(Contract(signed, end, max(1, round((end - signed).days / 30.44)),
                                           amount))
                 expansion += amount
@@ -255,5 +255,5 @@ def _after(t: int, days: float) -> int:
     return t + int(days * 86_400) * SECOND
 
 
-def _to_date(t: int) -> date:
+def as_date(t: int) -> date:
     return date(1970, 1, 1) + timedelta(days=t // DAY)

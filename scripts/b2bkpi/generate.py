@@ -1,0 +1,146 @@
+"""Generate a deterministic raw layer for a simulated B2B SaaS company, and its truth.
+
+    python -m b2bkpi.generate --out data/raw --truth-out data/truth --seed 42 --leads 2000 \\
+        --start 2024-01-01 --end 2025-12-31
+
+Raw files follow the raw contract (`b2bkpi.raw_contract`): `<out>/<source>/<table>.parquet|csv`
+for every contract table. The truth (`<truth-out>/*.parquet`, schemas in
+`b2bkpi.generator.truth.SCHEMAS`) is what the marts must recover: leads, their status changes,
+opportunities, accounts, contracts, daily ad spend, email sends, web sessions, the rows staging
+must reject, and the expected row accounting per raw table.
+
+The simulation (all rates and durations in `b2bkpi.generator.params`, which documents them):
+- Salesforce: ~15 reps (6 SDRs, 9 AEs) plus managers and marketing users; accounts =
+  max(20, leads / 8) in DE/FR/NL/ES/IT/AT/IE (EUR), US (USD), UK (GBP), CH (CHF), 10 % ABM
+  targets, 12 % customers before the range. Leads come from seven channels with seasonality,
+  weekday pattern and 30 %/year growth, and walk the status picklist: ~35 % reach MQL, ~half
+  of MQLs become SQL, ~30 % are rejected with a reason, ~60 % of SQLs convert into a contact and
+  a New Business opportunity (won ~30 % of closed ones). Leads skip stages, recycle to
+  nurturing, qualify twice, and stay open at the end. Won deals and the existing base run
+  subscriptions: 12–36 month contracts, renewals (87 %), upsells and cross-sells, churn.
+- Marketo mirrors every lead, sends newsletters, nurture emails and invites (deliveries,
+  bounces, opens, clicks, unsubscribes), records form fills and score changes.
+- Segment: every web lead's device(s) plus 8 anonymous visitors per lead; sessions of several
+  pages, UTM-tagged when paid (the ad campaigns' names) or from email; identify at lead creation.
+- Ad platforms: daily stats follow the simulated paid sessions (Google in USD, LinkedIn in EUR,
+  Facebook in GBP); renamed campaigns have 2–3 history versions.
+- Exports: daily social stats, monthly finance costs (ads reconcile with the platforms), eNPS.
+- Messiness a pipeline must undo: ~2 % re-sync duplicates (older versions for leads and
+  opportunities), soft deletes, padded mixed-case emails, 5 % picklist casing, rejectable rows.
+
+Deterministic: every random stream derives from the seed, every timestamp (including
+`_fivetran_synced`) from the simulated clock; the same arguments give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from b2bkpi.generator import ads, crm, exports, marketo, mess, output, truth, web
+from b2bkpi.generator.core import Fx, Sim
+from b2bkpi.raw_contract import BY_NAME, TABLES
+
+
+class _Progress:
+    def __init__(self, stream=sys.stderr):
+        self.started = time.perf_counter()
+        self.stream = stream
+
+    def __call__(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=self.stream, flush=True)
+
+
+def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
+             start: date = date(2024, 1, 1), end: date = date(2025, 12, 31),
+             log=None) -> dict[str, int]:
+    """Write the raw layer and the truth; return the row count per raw table ('source/table')."""
+    if n_leads < 1:
+        raise ValueError(f"the number of leads must be at least 1 (got {n_leads})")
+    if end < start:
+        raise ValueError(f"the end date {end} is before the start date {start}")
+    log = log or _Progress()
+    out_dir, truth_dir = Path(out_dir), Path(truth_dir)
+    sim = Sim(seed, n_leads, start, end)
+    fx = Fx(sim, sim.rng("fx"))
+    catalogue = ads.catalogue(sim)
+
+    company = crm.build(sim, fx, catalogue)
+    log(f"simulated Salesforce: {len(company.people):,} leads")
+    site = web.build(sim, company.people, catalogue)
+    log(f"simulated the website: {len(site.sessions):,} sessions")
+    marketo_tables, email_sends = marketo.build(sim, company.people, company.status_events,
+                                                site.form_fills, site.pricing_visits)
+    log("simulated Marketo")
+    ad_tables, ad_spend = ads.stats(sim, fx, catalogue, site.paid_landings, site.paid_leads)
+    tables = {
+        **company.tables, **site.tables, **marketo_tables, **ad_tables,
+        "social/page_daily_stats": exports.social(sim),
+        "finance/marketing_sales_costs": exports.finance(
+            sim, fx, ad_spend, company.tables["salesforce/opportunity"]),
+        "surveys/enps_responses": exports.enps(sim),
+    }
+    missing = [f"{t.source}/{t.name}" for t in TABLES if f"{t.source}/{t.name}" not in tables]
+    assert not missing, f"the simulation produced no {missing}"
+    truths = truth.build(company, site, email_sends, ad_spend)
+    log("simulated ad platforms and exports; built the truth")
+
+    mess.apply(sim, tables, company.previous)
+    rejected = {}
+    for source, table, record, _ in company.rejects:
+        rejected.setdefault(f"{source}/{table}", set()).add(record)
+    counts, accounting = {}, []
+    for contract in TABLES:
+        name = f"{contract.source}/{contract.name}"
+        counts[name] = output.write_raw(out_dir, contract, tables[name])
+        accounting.append({"source": contract.source, "table_name": contract.name,
+                           **output.row_accounting(contract, tables[name], rejected.get(name, set()))})
+        log(f"wrote {name:<42} {counts[name]:>10,} rows")
+    truths["expected_row_counts"] = pd.DataFrame(accounting)
+    for name, schema in truth.SCHEMAS.items():
+        rows = output.write_truth(truth_dir, name, truths[name], schema)
+        log(f"wrote truth/{name:<36} {rows:>10,} rows")
+    return counts
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m b2bkpi.generate",
+        description="Generate the deterministic raw layer of a simulated B2B SaaS company "
+                    "(Salesforce, Marketo, Segment, ad platforms, exports) and its truth.")
+    parser.add_argument("--out", type=Path, default=Path("data/raw"),
+                        help="folder for <source>/<table> raw files (default: data/raw)")
+    parser.add_argument("--truth-out", type=Path, default=Path("data/truth"),
+                        help="folder for the truth parquet files (default: data/truth)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    parser.add_argument("--leads", type=int, default=2000,
+                        help="number of (surviving) leads to simulate (default: 2000)")
+    parser.add_argument("--start", type=_date, default=date(2024, 1, 1),
+                        help="first simulated day, YYYY-MM-DD (default: 2024-01-01)")
+    parser.add_argument("--end", type=_date, default=date(2025, 12, 31),
+                        help="last simulated day, YYYY-MM-DD (default: 2025-12-31)")
+    args = parser.parse_args(argv)
+    if args.leads < 1:
+        parser.error(f"--leads must be at least 1 (got {args.leads})")
+    if args.end < args.start:
+        parser.error(f"--end ({args.end}) is before --start ({args.start})")
+    log = _Progress()
+    counts = generate(args.out, args.truth_out, args.seed, args.leads, args.start, args.end, log)
+    log(f"done: {len(counts)} raw tables, {sum(counts.values()):,} rows in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

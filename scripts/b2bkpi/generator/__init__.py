@@ -1,0 +1,1 @@
+"""The data generator behind `python -m b2bkpi.generate`, one module per system simulated."""

@@ -1,0 +1,109 @@
+"""Writing: raw tables typed by the raw contract, truth tables with explicit schemas, and the
+expected row accounting (raw = staged + duplicate + deleted + rejected) per raw table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from b2bkpi.generator.core import NULL_TS
+from b2bkpi.raw_contract import RawTable
+
+# realistic columns beyond the contract, which staging must ignore
+EXTRA_COLUMNS = {"system_modstamp": "timestamp"}
+MARKETO_ZONE = "America/Chicago"  # Marketo's instance time zone, kept on its timestamps
+MARKETO_ZONED = ("activity_date", "created_at", "updated_at")
+ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+               "boolean": pa.bool_(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
+               "timestamp_text": pa.string()}
+
+
+def _array(values, logical: str) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values.cast(ARROW_TYPES[logical])
+    values = np.asarray(values)
+    if logical == "timestamp":
+        if values.dtype.kind == "f":  # int64 µs that went through a NaN-holding column
+            values = np.where(np.isnan(values), NULL_TS, values).astype(np.int64)
+        if values.dtype.kind in "iu":
+            values = values.astype(np.int64).view("datetime64[us]")
+        return pa.array(values.astype("datetime64[us]"), from_pandas=True)
+    if logical == "date":
+        return pa.array(values.astype("datetime64[D]"), pa.date32(), from_pandas=True)
+    if logical in ("string", "timestamp_text"):
+        values = values.astype(object)
+    return pa.array(values, ARROW_TYPES[logical], from_pandas=True)
+
+
+def to_arrow(contract: RawTable, data) -> pa.Table:
+    """The contract's columns in its order and types, then the known extra columns."""
+    names = data.column_names if isinstance(data, pa.Table) else list(data.columns)
+    columns = {**contract.columns, **{c: t for c, t in EXTRA_COLUMNS.items() if c in names}}
+    arrays = []
+    for name, logical in columns.items():
+        array = _array(data[name], logical)
+        if contract.source == "marketo" and name in MARKETO_ZONED:
+            array = array.cast(pa.timestamp("us", tz=MARKETO_ZONE))
+        arrays.append(array)
+    return pa.table(arrays, names=list(columns))
+
+
+def write_raw(out_dir: Path, contract: RawTable, data) -> int:
+    table = to_arrow(contract, data)
+    path = out_dir / contract.source / contract.file_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if contract.file_format == "csv":
+        frame = table.to_pandas()
+        for name, logical in contract.columns.items():
+            if logical == "date":
+                frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
+        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    else:
+        pq.write_table(table, path, compression="zstd")
+    return table.num_rows
+
+
+def write_truth(truth_dir: Path, name: str, frame: pd.DataFrame, schema: dict[str, pa.DataType]) -> int:
+    arrays = []
+    for column, kind in schema.items():
+        values = frame[column]
+        if pa.types.is_timestamp(kind):
+            arrays.append(_array(values.to_numpy(), "timestamp"))
+        elif pa.types.is_date(kind):
+            arrays.append(_array(values.to_numpy(), "date"))
+        else:
+            arrays.append(pa.array(values.to_numpy(dtype=object) if kind == pa.string()
+                                   else values.to_numpy(), kind, from_pandas=True))
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(arrays, names=list(schema)), truth_dir / f"{name}.parquet",
+                   compression="zstd")
+    return len(frame)
+
+
+def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str, int]:
+    """How staging must classify the table's rows: the latest `_fivetran_synced` version of a
+    key counts (deleted when soft-deleted), older versions and copies are duplicates, listed
+    rejects are rejected."""
+    wanted = [*contract.key, *(c for c in ("id", "_fivetran_synced", "is_deleted", "_fivetran_deleted")
+                               if c in contract.columns and c not in contract.key)]
+    if isinstance(data, pa.Table):
+        frame = data.select(wanted).to_pandas()
+    else:
+        frame = data[wanted]
+    rejected = frame["id"].isin(rejected_ids).to_numpy() if "id" in frame and rejected_ids else \
+        np.zeros(len(frame), bool)
+    kept = frame[~rejected]
+    if "_fivetran_synced" in kept:
+        kept = kept.sort_values("_fivetran_synced", ascending=False, kind="stable")
+    latest = kept.drop_duplicates(list(contract.key))
+    deleted_column = next((c for c in ("is_deleted", "_fivetran_deleted") if c in latest), None)
+    deleted = int(latest[deleted_column].fillna(False).astype(bool).sum()) if deleted_column else 0
+    return {"raw_rows": len(frame), "duplicate_rows": len(kept) - len(latest),
+            "deleted_rows": deleted, "rejected_rows": int(rejected.sum()),
+            "staged_rows": len(latest) - deleted}
