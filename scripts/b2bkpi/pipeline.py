@@ -10,8 +10,10 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -136,11 +138,16 @@ def run(args: argparse.Namespace) -> int:
 
 def lint(args: argparse.Namespace) -> int:
     started = _step("sqlfluff lint models")
+    # the dbt templater only compiles: an empty scratch warehouse is enough
+    scratch = tempfile.mkdtemp(prefix="b2bkpi-lint-")
+    env = {**os.environ, "B2B_DUCKDB_PATH": os.path.join(scratch, "lint.duckdb")}
     result = subprocess.run(
         [str(Path(sys.executable).with_name("sqlfluff")), "lint", "models", "analyses", "tests",
          "--processes", "2", "--disable-progress-bar"],
         cwd=PROJECT_DIR,
+        env=env,
     )
+    shutil.rmtree(scratch, ignore_errors=True)
     _done(started)
     return result.returncode
 

@@ -51,7 +51,7 @@ closed_without_history as (
         on lower(opportunities.stage_name) = lower(stage_stages.stage_name)
     where
         stage_stages.is_closed
-        and opportunities.opportunity_id not in (select opportunity_id from has_history)
+        and opportunities.opportunity_id not in (select has_history.opportunity_id from has_history)
 
 ),
 

@@ -52,8 +52,11 @@ as_of as (
 final as (
 
     select
-        {{ dbt.concat(['spells.lead_id', "'-'", 'cast(spells.spell_number as ' ~ dbt.type_string() ~ ')']) }}
-            as stage_spell_id,
+        {{ dbt.concat([
+            'spells.lead_id',
+            "'-'",
+            'cast(spells.spell_number as ' ~ dbt.type_string() ~ ')',
+        ]) }} as stage_spell_id,
         spells.lead_id,
         spells.lifecycle_stage,
         spells.spell_number,

@@ -8,19 +8,39 @@ with lifecycle as (
 
 stage_entries as (
 
-    select lead_id, channel, 'leads_created' as kpi_id, lead_at as entered_at
+    select
+        lead_id,
+        channel,
+        'leads_created' as kpi_id,
+        lead_at as entered_at
     from lifecycle
     union all
-    select lead_id, channel, 'mqls' as kpi_id, mql_at as entered_at
+    select
+        lead_id,
+        channel,
+        'mqls' as kpi_id,
+        mql_at as entered_at
     from lifecycle
     union all
-    select lead_id, channel, 'sqls' as kpi_id, sql_at as entered_at
+    select
+        lead_id,
+        channel,
+        'sqls' as kpi_id,
+        sql_at as entered_at
     from lifecycle
     union all
-    select lead_id, channel, 'opportunities_created' as kpi_id, opportunity_at as entered_at
+    select
+        lead_id,
+        channel,
+        'opportunities_created' as kpi_id,
+        opportunity_at as entered_at
     from lifecycle
     union all
-    select lead_id, channel, 'customers_won' as kpi_id, customer_at as entered_at
+    select
+        lead_id,
+        channel,
+        'customers_won' as kpi_id,
+        customer_at as entered_at
     from lifecycle
 
 ),

@@ -13,7 +13,7 @@ cycles as (
         {{ month_of('customer_at') }} as period_start,
         channel,
         opportunity_owner_id as rep_id,
-        lead_to_close_days as days
+        lead_to_close_days as cycle_days
     from lifecycle
     where customer_at is not null
     union all
@@ -22,7 +22,7 @@ cycles as (
         {{ month_of('coalesce(customer_at, lost_at)') }} as period_start,
         channel,
         opportunity_owner_id as rep_id,
-        sales_cycle_days as days
+        sales_cycle_days as cycle_days
     from lifecycle
     where customer_at is not null or lost_at is not null
 
@@ -41,8 +41,8 @@ aggregated as (
         period_start,
         dimension_name,
         dimension_value,
-        sum(days) as total_days,
-        {{ median('days') }} as median_days,
+        sum(cycle_days) as total_days,
+        {{ median('cycle_days') }} as median_days,
         count(*) as closed_count
     from dimensioned
     group by 1, 2, 3, 4

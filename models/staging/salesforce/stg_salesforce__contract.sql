@@ -33,7 +33,8 @@ converted as (
     select
         renamed.*,
         '{{ var("reporting_currency") }}' as reporting_currency_code,
-        {{ to_reporting_currency('renamed.annual_value', 'fx') }} as annual_value_in_reporting_currency
+        {{ to_reporting_currency('renamed.annual_value', 'fx') }}
+            as annual_value_in_reporting_currency
     from renamed
     {{ join_conversion_rates('renamed.currency_code', 'renamed.start_date', 'fx') }}
 
