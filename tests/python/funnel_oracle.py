@@ -86,6 +86,29 @@ def lifecycle(truth: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def churned_at(truth: Path, lifecycle_frame: pd.DataFrame,
+               as_of: pd.Timestamp) -> dict[str, pd.Timestamp]:
+    """Per lead: the first day after its win on which the won account had no activated
+    contract (catalogue: a customer has an 'Activated' contract with start <= day <= end)."""
+    contracts = pd.read_parquet(truth / "contracts.parquet")
+    contracts = contracts[contracts["status"] == "Activated"]
+    leads = pd.read_parquet(truth / "leads.parquet").set_index("lead_id")["account_id"]
+    by_account = {account: group for account, group in contracts.groupby("account_id")}
+    result = {}
+    for lead in lifecycle_frame.itertuples(index=False):
+        account = leads.get(lead.lead_id)
+        if lead.customer_at is None or pd.isna(lead.customer_at) or account not in by_account:
+            continue
+        own = by_account[account]
+        days = sorted({end + dt.timedelta(days=1) for end in own["end_date"]})
+        for day in days:
+            covered = ((own["start_date"] <= day) & (own["end_date"] >= day)).any()
+            if day > lead.customer_at.date() and day <= as_of.date() and not covered:
+                result[lead.lead_id] = pd.Timestamp(day)
+                break
+    return result
+
+
 def stage_entries(truth: Path) -> dict[str, list[tuple[pd.Timestamp, int, str]]]:
     """Every stage entry per lead, in time order (ties by stage order)."""
     leads = pd.read_parquet(truth / "leads.parquet")

@@ -28,6 +28,20 @@ stage_entries as (
 
 ),
 
+churn_dates as (
+
+    select * from {{ ref('int_account_churn_dates') }}
+
+),
+
+{% if var('segment_enabled') -%}
+first_visits as (
+
+    select * from {{ ref('int_lead_first_visits') }}
+
+),
+
+{% endif -%}
 channels as (
 
     select * from {{ ref('lead_source_channels') }}
@@ -128,6 +142,23 @@ mql_rejections as (
 
 ),
 
+churns as (
+
+    -- the first time the won account stopped being a customer after the win
+    select
+        filled.lead_id,
+        cast(min(churn_dates.churned_on) as {{ dbt.type_timestamp() }}) as churned_at
+    from filled
+    inner join leads
+        on filled.lead_id = leads.lead_id
+    inner join churn_dates
+        on
+            leads.converted_account_id = churn_dates.account_id
+            and churn_dates.churned_on > cast(filled.customer_at as date)
+    group by filled.lead_id
+
+),
+
 lifecycle as (
 
     select
@@ -150,12 +181,18 @@ lifecycle as (
         coalesce(accounts.is_abm_target, false) as is_abm_target,
 
         -- stage timestamps (UTC)
+        {% if var('segment_enabled') -%}
+            first_visits.first_visit_at
+        {%- else -%}
+            cast(null as {{ dbt.type_timestamp() }})
+        {%- endif %} as visitor_at,
         leads.created_at as lead_at,
         filled.mql_at,
         filled.sql_at,
         filled.opportunity_at,
         filled.customer_at,
         filled.lost_at,
+        churns.churned_at,
         filled.disqualified_at,
         mql_rejections.mql_rejected_at,
 
@@ -179,6 +216,12 @@ lifecycle as (
         on leads.lead_id = current_stages.lead_id
     left join mql_rejections
         on leads.lead_id = mql_rejections.lead_id
+    left join churns
+        on leads.lead_id = churns.lead_id
+    {% if var('segment_enabled') -%}
+        left join first_visits
+            on leads.lead_id = first_visits.lead_id
+    {% endif -%}
     left join accounts
         on leads.converted_account_id = accounts.account_id
     left join opportunities

@@ -1,0 +1,40 @@
+"""fct_lead_lifecycle holds, lead by lead, the stage times the oracle derives from the truth."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from funnel_oracle import churned_at, lifecycle
+
+STAGE_COLUMNS = ["lead_at", "mql_at", "sql_at", "opportunity_at", "customer_at", "lost_at"]
+
+
+@pytest.fixture(scope="module")
+def compared(build):
+    expected = lifecycle(build.truth)
+    expected["churned_at"] = pd.to_datetime(expected["lead_id"].map(
+        churned_at(build.truth, expected, build.as_of)))
+    truth_leads = pd.read_parquet(build.truth / "leads.parquet").set_index("lead_id")
+    expected["visitor_at"] = expected["lead_id"].map(truth_leads["first_visit_at"])
+    expected["channel_expected"] = expected.pop("channel")
+    actual = build.query("select * from marts.fct_lead_lifecycle")
+    return expected.merge(actual, on="lead_id", how="outer", suffixes=("_expected", ""),
+                          indicator=True)
+
+
+def test_one_row_per_true_lead(compared):
+    assert (compared["_merge"] == "both").all(), compared["_merge"].value_counts()
+
+
+@pytest.mark.parametrize("column", [*STAGE_COLUMNS, "visitor_at", "churned_at"])
+def test_stage_times_equal_the_truth(compared, column):
+    expected = pd.to_datetime(compared[f"{column}_expected"])
+    actual = pd.to_datetime(compared[column])
+    differs = compared[~((expected == actual) | (expected.isna() & actual.isna()))]
+    assert differs.empty, differs[["lead_id", column]].head().to_string()
+    assert actual.notna().any(), f"no lead reached {column}: the test data is too small"
+
+
+def test_channel_equals_the_truth(compared):
+    assert (compared["channel_expected"] == compared["channel"]).all()
