@@ -44,7 +44,7 @@ import pandas as pd
 
 from b2bkpi.generator import ads, crm, exports, marketo, mess, output, truth, web
 from b2bkpi.generator.core import Fx, Sim
-from b2bkpi.raw_contract import BY_NAME, TABLES
+from b2bkpi.raw_contract import TABLES
 
 
 class _Progress:

@@ -43,7 +43,8 @@ _ACCEPTED = {
     "timestamp_text": ("VARCHAR", "TIMESTAMP WITH TIME ZONE"),
 }
 _ACCEPTED["number"] = _ACCEPTED["integer"] + ("FLOAT", "DOUBLE", "DECIMAL")
-OPTIONAL_COLUMNS = {"_fivetran_synced": "timestamp"}
+# may be missing from an export not made by Fivetran; loaded as null
+OPTIONAL_COLUMNS = {"_fivetran_synced"}
 
 
 class RawDataError(ValueError):
@@ -123,19 +124,18 @@ def _check_csv_values(con, raw: RawFile, column: str, logical: str) -> None:
 
 
 def _select_list(raw: RawFile, columns: dict[str, str]) -> str:
-    """Contract columns cast to their warehouse types, then any extra columns as they are."""
+    """Contract columns cast to their warehouse types (a missing optional one as null),
+    then any extra columns as they are."""
     assert raw.contract is not None
-    wanted = {**OPTIONAL_COLUMNS, **raw.contract.columns}
     parts = []
     for column, logical in raw.contract.columns.items():
         value = _quote(column)
-        if raw.path.suffix == ".csv":
+        if column not in columns:
+            value = "null"
+        elif raw.path.suffix == ".csv":
             value = f"nullif(trim({value}), '')"
         parts.append(f"cast({value} as {SQL_TYPES[logical]}) as {_quote(column)}")
-    for column, logical in OPTIONAL_COLUMNS.items():
-        if column not in columns:
-            parts.append(f"cast(null as {SQL_TYPES[logical]}) as {_quote(column)}")
-    parts += [_quote(column) for column in columns if column not in wanted]
+    parts += [_quote(column) for column in columns if column not in raw.contract.columns]
     return ",\n    ".join(parts)
 
 
@@ -144,13 +144,15 @@ def check(con: duckdb.DuckDBPyConnection, raw: RawFile) -> str:
     columns = _file_columns(con, raw)
     if raw.contract is None:
         return "*"
-    missing = [c for c in raw.contract.columns if c not in columns]
+    missing = [c for c in raw.contract.columns if c not in columns and c not in OPTIONAL_COLUMNS]
     if missing:
         raise RawDataError(
             f"{raw.path}: missing required column(s) {', '.join(missing)} "
             f"of {raw.source}.{raw.table}"
         )
     for column, logical in raw.contract.columns.items():
+        if column not in columns:
+            continue
         if raw.path.suffix == ".csv":
             _check_csv_values(con, raw, column, logical)
         else:

@@ -13,7 +13,7 @@ Logical types:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,14 @@ class RawTable:
     columns: dict[str, str]
     key: tuple[str, ...]
     file_format: str = "parquet"
-    optional_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
         return f"{self.name}.{self.file_format}"
 
 
-def _t(source, name, columns, key=("id",), file_format="parquet", optional=None):
-    return RawTable(source, name, columns, tuple(key), file_format, optional or {})
+def _t(source, name, columns, key=("id",), file_format="parquet"):
+    return RawTable(source, name, columns, tuple(key), file_format)
 
 
 S, I, N, B, D, TS, TT = "string", "integer", "number", "boolean", "date", "timestamp", "timestamp_text"

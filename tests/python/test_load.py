@@ -36,7 +36,7 @@ def test_loads_every_file_into_its_source_schema(raw_copy, tmp_path):
 
 def test_missing_required_column_names_file_and_column(raw_copy, tmp_path):
     path = raw_copy / "salesforce" / "lead.parquet"
-    pd.read_parquet(path).drop(columns=["status"]).to_parquet(path)
+    pd.read_parquet(path, dtype_backend="pyarrow").drop(columns=["status"]).to_parquet(path)
     with pytest.raises(RawDataError, match=r"lead\.parquet: missing required column\(s\) status"):
         load_folder(raw_copy, tmp_path / "wh.duckdb", log=lambda m: None)
     assert not (tmp_path / "wh.duckdb").exists() or not _tables(tmp_path / "wh.duckdb")
@@ -44,7 +44,7 @@ def test_missing_required_column_names_file_and_column(raw_copy, tmp_path):
 
 def test_wrong_parquet_type_names_column_and_types(raw_copy, tmp_path):
     path = raw_copy / "salesforce" / "lead.parquet"
-    frame = pd.read_parquet(path)
+    frame = pd.read_parquet(path, dtype_backend="pyarrow")
     frame["created_date"] = frame["created_date"].astype(str)
     frame.to_parquet(path)
     with pytest.raises(RawDataError, match=r"column 'created_date' has type VARCHAR, expected timestamp"):
@@ -70,7 +70,7 @@ def test_failed_load_leaves_previous_tables_untouched(raw_copy, tmp_path):
         before = con.execute("select count(*) from salesforce.lead").fetchone()[0]
     # a new, bigger lead file and a broken user file: neither may land
     lead = raw_copy / "salesforce" / "lead.parquet"
-    pd.concat([pd.read_parquet(lead)] * 2).to_parquet(lead)
+    pd.concat([pd.read_parquet(lead, dtype_backend="pyarrow")] * 2).to_parquet(lead)
     (raw_copy / "salesforce" / "user.parquet").write_bytes(b"PAR1 truncated")
     with pytest.raises(RawDataError, match=r"user\.parquet: cannot be read"):
         load_folder(raw_copy, database, log=lambda m: None)
@@ -80,7 +80,7 @@ def test_failed_load_leaves_previous_tables_untouched(raw_copy, tmp_path):
 
 def test_extra_columns_are_kept_and_missing_sync_column_added(raw_copy, tmp_path):
     path = raw_copy / "salesforce" / "user.parquet"
-    frame = pd.read_parquet(path).drop(columns=["_fivetran_synced"])
+    frame = pd.read_parquet(path, dtype_backend="pyarrow").drop(columns=["_fivetran_synced"])
     frame["custom_field_c"] = "x"
     frame.to_parquet(path)
     database = tmp_path / "wh.duckdb"

@@ -150,16 +150,19 @@ def sf_ids(prefix: str, n: int, first: int = 0) -> np.ndarray:
     return chars.view("S18").ravel().astype(str)
 
 
-def _ascii(chars: np.ndarray) -> pa.Array:
-    width = chars.shape[1]
-    return pa.array(np.ascontiguousarray(chars).view(f"S{width}").ravel()).cast(pa.string())
+def ascii_strings(chars: np.ndarray) -> pa.Array:
+    """A string array from an (n, width) matrix of ASCII codes, without a Python loop."""
+    n, width = chars.shape
+    fixed = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), n, [None, pa.py_buffer(np.ascontiguousarray(chars).tobytes())])
+    return fixed.cast(pa.string())
 
 
 def hex_ids(rng: np.random.Generator, n: int, n_bytes: int) -> pa.Array:
     raw = rng.integers(0, 256, size=(n, n_bytes), dtype=np.uint8)
     chars = np.empty((n, 2 * n_bytes), np.uint8)
     chars[:, 0::2], chars[:, 1::2] = _HEX[raw >> 4], _HEX[raw & 15]
-    return _ascii(chars)
+    return ascii_strings(chars)
 
 
 def uuids(rng: np.random.Generator, n: int) -> pa.Array:
@@ -172,7 +175,7 @@ def uuids(rng: np.random.Generator, n: int) -> pa.Array:
     chars = np.full((n, 36), ord("-"), np.uint8)
     for out, src, width in ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12)):
         chars[:, out:out + width] = digits[:, src:src + width]
-    return _ascii(chars)
+    return ascii_strings(chars)
 
 
 # ---- currencies ----------------------------------------------------------------------------

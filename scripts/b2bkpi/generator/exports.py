@@ -102,6 +102,7 @@ def enps(sim: Sim) -> pd.DataFrame:
                 "survey_date": np.datetime64(survey_date), "team": team,
                 "score": rng.integers(low[group], high[group]),
                 "comment": np.array(COMMENTS, dtype=object)[rng.integers(0, len(COMMENTS), n)]}))
-    table = pd.concat(parts, ignore_index=True)
+    columns = ["survey_id", "survey_date", "team", "score", "comment"]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     table.insert(0, "response_id", uuids(rng, len(table)).to_numpy(zero_copy_only=False))
     return table

@@ -108,7 +108,6 @@ class Opp:
 
     type: str
     created: int
-    amount: float
     rows: list = field(default_factory=list)
     loss_reason: str | None = None
 
@@ -126,7 +125,7 @@ class Opp:
 
 def new_business(d: Draws, created: int, amount: float, t_end: int) -> Opp:
     """Stage by stage from 'Prospecting'; a chance of loss at every stage, else won at the end."""
-    opp = Opp("New Business", created, amount)
+    opp = Opp("New Business", created)
     expected = _day(created) + int(d.days(60, 0.4)) * DAY
     opp.add(P.OPEN_STAGES[0], created, amount, expected)
     t = created
@@ -158,7 +157,7 @@ def new_business(d: Draws, created: int, amount: float, t_end: int) -> Opp:
 def _anchored(opp_type: str, created: int, closed: int, amount: float, won: bool,
               stages: tuple[str, ...], d: Draws, t_end: int) -> Opp:
     """An opportunity whose close time is known up front (renewals, expansions)."""
-    opp = Opp(opp_type, created, amount)
+    opp = Opp(opp_type, created)
     for i, stage in enumerate(stages):
         t = created + (closed - created) * i // len(stages)
         t -= t % SECOND

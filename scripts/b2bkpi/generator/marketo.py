@@ -7,13 +7,15 @@ activity follows the one it depends on (no open without a delivery, no click wit
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
 from b2bkpi.generator import lifecycle as lc
 from b2bkpi.generator import names as N
 from b2bkpi.generator import params as P
-from b2bkpi.generator.core import DAY, HOUR, MINUTE, NULL_TS, SECOND, Sim, to_date
+from b2bkpi.generator.core import DAY, HOUR, MINUTE, NULL_TS, SECOND, Sim, day_us, to_date
 
 LEAD_ID_BASE = 1_000_001
 FORM_IDS = {"contact": 1001, "demo": 1002, "content": 1003}
@@ -26,8 +28,8 @@ def build(sim: Sim, people: pd.DataFrame, status_events: pd.DataFrame, form_fill
     """The Marketo tables and the clean email counts per send (truth)."""
     rng = sim.rng("marketo")
     programs, campaigns, sends = _programs(sim)
-    created = np.where(people["web"], people["t_form"],
-                       people["created"] + rng.integers(1, 30, len(people)) * MINUTE)
+    created = np.where(people["web"], people["t_form"], np.minimum(
+        people["created"] + rng.integers(1, 30, len(people)) * MINUTE, sim.t_end))
     activities = _email_activities(sim, rng, people, status_events, created, sends)
     form_campaign = {form: campaigns.loc[campaigns["name"] == name, "id"].iat[0] for form, name in
                      (("contact", "Contact Us Form"), ("demo", "Demo Request Form"),
@@ -38,8 +40,8 @@ def build(sim: Sim, people: pd.DataFrame, status_events: pd.DataFrame, form_fill
         "campaign_id": form_fills["form"].map(form_campaign).to_numpy(),
         "webform_id": form_fills["form"].map(FORM_IDS).to_numpy(),
         "referrer_url": form_fills["url"].to_numpy()})
-    activities["activity_change_score"] = _score_changes(
-        activities, form_fills, pricing_visits, form_campaign, scoring_campaign)
+    scores = _score_changes(activities, form_fills, pricing_visits, form_campaign, scoring_campaign)
+    activities["activity_change_score"] = scores[scores["t"] <= sim.t_end].reset_index(drop=True)
     tables = _number_activities(activities)
     lead = _lead_table(sim, people, created, activities)
     truth = _email_counts(activities, campaigns, programs)
@@ -69,9 +71,9 @@ def _programs(sim: Sim) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[int, int
     email_id = 3001
     for year in range(sim.start.year, sim.end.year + 1):
         newsletter = program(f"Newsletter {year}", "Email", "Email Send",
-                             max(setup, sim.t_start + (year - sim.start.year) * 365 * DAY - 20 * DAY))
+                             max(setup, day_us(date(year, 1, 1)) - 20 * DAY))
         for month in pd.date_range(f"{year}-01-01", f"{year}-12-01", freq="MS"):
-            tuesday = month + pd.Timedelta(days=(1 - month.dayofweek) % 7)
+            tuesday = month + pd.Timedelta(days=(1 - month.day_of_week) % 7)
             t = int(tuesday.value // 1000) + 9 * HOUR
             if sim.t_start <= t <= sim.t_end:
                 send = campaign(f"Newsletter {month:%Y-%m} - Send", newsletter, "Batch", t - 5 * DAY)
@@ -84,7 +86,8 @@ def _programs(sim: Sim) -> tuple[pd.DataFrame, pd.DataFrame, list[tuple[int, int
             t = first + offset * DAY + 8 * HOUR
             if not sim.t_start <= t <= sim.t_end:
                 continue
-            title = N.WEBINAR_TOPICS[q % len(N.WEBINAR_TOPICS)] if kind == "Webinar" else N.EVENTS[q % len(N.EVENTS)]
+            titles = N.WEBINAR_TOPICS if kind == "Webinar" else N.EVENTS
+            title = titles[q % len(titles)]
             program_id = program(f"{kind} {label}: {title}", kind,
                                  "Webinar" if kind == "Webinar" else "Tradeshow", t - 14 * DAY)
             sends.append((t, campaign(f"{kind} {label} - Invite", program_id, "Batch", t - 7 * DAY),
@@ -118,7 +121,10 @@ def _email_activities(sim, rng, people, status_events, created, sends) -> dict[s
     following = status_events.groupby("lead_idx")["t"].shift(-1).reindex(nurturing.index)
     spells = (nurturing["lead_idx"].to_numpy(), nurturing["t"].to_numpy(),
               following.fillna(sim.t_end).astype(np.int64).to_numpy())
-    out = {name: [] for name in EMAIL_TABLES}
+    empty = pd.DataFrame({c: np.zeros(0, np.int64) for c in
+                          ("lead_idx", "t", "campaign_id", "email_template_id", "send_t")})
+    out = {name: [empty.assign(link="") if name == "activity_click_email" else empty]
+           for name in EMAIL_TABLES}  # a range without sends still has (empty) tables
     for t_send, campaign, email, audience in sends:
         can = opted_in & (created < t_send) & (unsubscribed_at > t_send) & ~invalid
         if audience == "nurture":

@@ -17,7 +17,8 @@ SCHEMAS = {
     "leads": {
         "lead_id": STR, "email": STR, "lead_source": STR, "channel": STR, "owner_id": STR,
         "created_at": TS, "industry": STR, "number_of_employees": INT, "country": STR,
-        "account_id": STR, "is_abm_target": BOOL, "campaign_id": STR, "first_visit_at": TS},
+        "account_id": STR, "is_abm_target": BOOL, "campaign_id": STR, "first_visit_at": TS,
+        "disqualification_reason": STR},
     "lead_status_events": {"lead_id": STR, "status": STR, "changed_at": TS},
     "opportunities": {
         "opportunity_id": STR, "account_id": STR, "lead_id": STR, "type": STR, "owner_id": STR,
@@ -66,6 +67,7 @@ def build(crm, web, email_sends: pd.DataFrame, ad_spend: pd.DataFrame) -> dict[s
         "is_abm_target": pd.array(np.where(converted, people["abm"], None), dtype="boolean"),
         "campaign_id": first_campaign.reindex(people["id"]).to_numpy(),
         "first_visit_at": web.first_visits.reindex(people.index).fillna(NULL_TS).astype(np.int64),
+        "disqualification_reason": lead["disqualification_reason_c"].to_numpy(),
     })
     events = crm.status_events
     status_events = pd.DataFrame({
