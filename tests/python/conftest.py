@@ -17,8 +17,8 @@ from b2bkpi.generate import generate
 from b2bkpi.load import load_folder
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SEED, LEADS = 7, 1500
-START, END = dt.date(2023, 1, 1), dt.date(2025, 6, 30)
+SEED, LEADS = 7, 2500
+START, END = dt.date(2022, 1, 1), dt.date(2025, 6, 30)
 AS_OF = pd.Timestamp("2025-07-01 00:00:00")
 
 

@@ -42,9 +42,13 @@ def lead_path(d: Draws, p_mql: float):
         yield DISQUALIFIED, d.days(*P.WAIT_DQ_EARLY), d.pick(P.EARLY_DQ_REASONS)
         return
     if r < P.P_DQ_EARLY + P.P_SKIP_TO_SQL:  # demo request: sales accepts without an MQL
-        yield from _sql_path(d, d.days(*P.WAIT_MQL_DECISION))
-        return
-    if d.u() < p_mql:
+        if (yield from _sql_path(d, d.days(*P.WAIT_MQL_DECISION))) != NURTURING:
+            return
+        if d.u() >= P.P_REQUALIFY:
+            return
+        # recycled before ever being an MQL: its first MQL comes after its first SQL
+        wait = d.days(*P.WAIT_NURTURE_TO_MQL)
+    elif d.u() < p_mql:
         wait = d.days(*P.WAIT_TO_MQL)
     else:
         r = d.u()
