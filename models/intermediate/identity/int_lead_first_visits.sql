@@ -1,5 +1,7 @@
 -- The visitor stage: the first Segment page of any anonymous id that was later identified
--- (Segment identify call) with the lead's email, matched case-insensitively.
+-- (Segment identify call) with the lead's email, matched case-insensitively. Without
+-- Segment (segment_enabled: false) no lead has a visitor stage.
+{% if var('segment_enabled') -%}
 with leads as (
 
     select * from {{ ref('stg_salesforce__lead') }}
@@ -43,3 +45,9 @@ first_visits as (
 )
 
 select * from first_visits
+{%- else %}
+select
+    cast(null as {{ dbt.type_string() }}) as lead_id,
+    cast(null as {{ dbt.type_timestamp() }}) as first_visit_at
+where 1 = 0
+{%- endif %}

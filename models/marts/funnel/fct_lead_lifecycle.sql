@@ -34,14 +34,12 @@ churn_dates as (
 
 ),
 
-{% if var('segment_enabled') -%}
 first_visits as (
 
     select * from {{ ref('int_lead_first_visits') }}
 
 ),
 
-{% endif -%}
 channels as (
 
     select * from {{ ref('lead_source_channels') }}
@@ -181,11 +179,7 @@ lifecycle as (
         coalesce(accounts.is_abm_target, false) as is_abm_target,
 
         -- stage timestamps (UTC)
-        {% if var('segment_enabled') -%}
-            first_visits.first_visit_at
-        {%- else -%}
-            cast(null as {{ dbt.type_timestamp() }})
-        {%- endif %} as visitor_at,
+        first_visits.first_visit_at as visitor_at,
         leads.created_at as lead_at,
         filled.mql_at,
         filled.sql_at,
@@ -218,10 +212,8 @@ lifecycle as (
         on leads.lead_id = mql_rejections.lead_id
     left join churns
         on leads.lead_id = churns.lead_id
-    {% if var('segment_enabled') -%}
-        left join first_visits
-            on leads.lead_id = first_visits.lead_id
-    {% endif -%}
+    left join first_visits
+        on leads.lead_id = first_visits.lead_id
     left join accounts
         on leads.converted_account_id = accounts.account_id
     left join opportunities

@@ -10,10 +10,10 @@
 with unioned as (
 
     {% for kpi_model in kpi_models %}
-        select * from {{ ref(kpi_model) }}
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
+    select * from {{ ref(kpi_model) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
     {% endfor %}
 
 )

@@ -1,12 +1,12 @@
 with raw_counts as (
 
     {% for raw in raw_tables() %}
-        select
-            '{{ raw.source }}' as source_name,
-            '{{ raw.table }}' as table_name,
-            count(*) as raw_rows
-        from {{ source(raw.source, raw.table) }}
-        {% if not loop.last %}union all{% endif %}
+    select
+        '{{ raw.source }}' as source_name,
+        '{{ raw.table }}' as table_name,
+        count(*) as raw_rows
+    from {{ source(raw.source, raw.table) }}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -14,12 +14,12 @@ with raw_counts as (
 staged_counts as (
 
     {% for raw in raw_tables() %}
-        select
-            '{{ raw.source }}' as source_name,
-            '{{ raw.table }}' as table_name,
-            count(*) as staged_rows
-        from {{ ref('stg_' ~ raw.source ~ '__' ~ raw.table) }}
-        {% if not loop.last %}union all{% endif %}
+    select
+        '{{ raw.source }}' as source_name,
+        '{{ raw.table }}' as table_name,
+        count(*) as staged_rows
+    from {{ ref('stg_' ~ raw.source ~ '__' ~ raw.table) }}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -27,14 +27,14 @@ staged_counts as (
 disposition_counts as (
 
     {% for raw in raw_tables() %}
-        select
-            '{{ raw.source }}' as source_name,
-            '{{ raw.table }}' as table_name,
-            sum(case when _row_disposition = 'duplicate' then 1 else 0 end) as duplicate_rows,
-            sum(case when _row_disposition = 'deleted' then 1 else 0 end) as deleted_rows,
-            sum(case when _row_disposition = 'rejected' then 1 else 0 end) as rejected_rows
-        from {{ ref('base_' ~ raw.source ~ '__' ~ raw.table) }}
-        {% if not loop.last %}union all{% endif %}
+    select
+        '{{ raw.source }}' as source_name,
+        '{{ raw.table }}' as table_name,
+        sum(case when _row_disposition = 'duplicate' then 1 else 0 end) as duplicate_rows,
+        sum(case when _row_disposition = 'deleted' then 1 else 0 end) as deleted_rows,
+        sum(case when _row_disposition = 'rejected' then 1 else 0 end) as rejected_rows
+    from {{ ref('base_' ~ raw.source ~ '__' ~ raw.table) }}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
