@@ -90,10 +90,14 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     truths = truth.build(company, site, email_sends, ad_spend)
     log("simulated ad platforms and exports; built the truth")
 
-    mess.apply(sim, tables, company.previous)
     rejected = {}
     for source, table, record, _ in company.rejects:
         rejected.setdefault(f"{source}/{table}", set()).add(record)
+    for contract in TABLES:
+        name = f"{contract.source}/{contract.name}"
+        output.write_clean(truth_dir, contract, tables[name], rejected.get(name, set()))
+    log("wrote truth/clean: every raw table before the mess")
+    mess.apply(sim, tables, company.previous)
     counts, accounting = {}, []
     for contract in TABLES:
         name = f"{contract.source}/{contract.name}"

@@ -28,6 +28,7 @@ class Build:
     raw: Path
     truth: Path
     as_of: pd.Timestamp
+    target: Path  # dbt's target folder of this build (manifest, compiled SQL)
 
     def query(self, sql: str) -> pd.DataFrame:
         with duckdb.connect(str(self.database), read_only=True) as con:
@@ -35,7 +36,10 @@ class Build:
 
 
 def run_dbt(database: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "B2B_DUCKDB_PATH": str(database)}
+    """dbt on `database`, with its target and logs beside it (never in the work tree)."""
+    env = {**os.environ, "B2B_DUCKDB_PATH": str(database),
+           "DBT_TARGET_PATH": str(database.parent / "target"),
+           "DBT_LOG_PATH": str(database.parent / "logs")}
     command = [str(Path(sys.executable).with_name("dbt")), *args,
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
     return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
@@ -49,4 +53,4 @@ def build(tmp_path_factory) -> Build:
     load_folder(raw, database, log=lambda message: None)
     result = run_dbt(database, "build", "--vars", f"{{lifecycle_as_of: '{AS_OF}'}}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    return Build(database, raw, truth, AS_OF)
+    return Build(database, raw, truth, AS_OF, folder / "target")

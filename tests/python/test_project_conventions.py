@@ -7,12 +7,10 @@ import json
 
 import pytest
 
-from conftest import PROJECT_DIR
-
 
 @pytest.fixture(scope="module")
 def manifest(build):
-    return json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    return json.loads((build.target / "manifest.json").read_text())
 
 
 def _models(manifest):

@@ -41,10 +41,13 @@ def _array(values, logical: str) -> pa.Array:
     return pa.array(values, ARROW_TYPES[logical], from_pandas=True)
 
 
-def to_arrow(contract: RawTable, data) -> pa.Table:
-    """The contract's columns in its order and types, then the known extra columns."""
+def to_arrow(contract: RawTable, data, only_present: bool = False) -> pa.Table:
+    """The contract's columns in its order and types, then the known extra columns
+    (`only_present`: the contract columns the data has so far, before the mess adds some)."""
     names = data.column_names if isinstance(data, pa.Table) else list(data.columns)
     columns = {**contract.columns, **{c: t for c, t in EXTRA_COLUMNS.items() if c in names}}
+    if only_present:
+        columns = {c: t for c, t in columns.items() if c in names}
     arrays = []
     for name, logical in columns.items():
         array = _array(data[name], logical)
@@ -107,3 +110,25 @@ def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str
     return {"raw_rows": len(frame), "duplicate_rows": len(kept) - len(latest),
             "deleted_rows": deleted, "rejected_rows": int(rejected.sum()),
             "staged_rows": len(latest) - deleted}
+
+
+def write_clean(truth_dir: Path, contract: RawTable, data, rejected_ids: set[str]) -> int:
+    """The table as the simulation made it, before any mess: no soft-deleted or rejectable
+    rows, no re-sync copies, canonical casing, UTC timestamps. Oracles of KPIs outside the
+    lead funnel read these (`<truth>/clean/<source>/<table>.parquet`)."""
+    table = to_arrow(contract, data, only_present=True)
+    keep = np.ones(table.num_rows, bool)
+    for flag in ("is_deleted", "_fivetran_deleted"):
+        if flag in table.column_names:
+            keep &= ~table[flag].fill_null(False).to_numpy(zero_copy_only=False)
+    if "id" in table.column_names and rejected_ids:
+        keep &= ~np.isin(table["id"].to_numpy(zero_copy_only=False).astype(str), list(rejected_ids))
+    table = table.filter(pa.array(keep))
+    zoned = [i for i, field in enumerate(table.schema) if pa.types.is_timestamp(field.type)
+             and field.type.tz is not None]
+    for i in zoned:
+        table = table.set_column(i, table.schema[i].name, table.column(i).cast(pa.timestamp("us")))
+    path = truth_dir / "clean" / contract.source / f"{contract.name}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+    return table.num_rows
