@@ -246,13 +246,17 @@ def funnel_kpis(truth: Path, as_of: pd.Timestamp) -> dict[Key, Row]:
 
     stage_spells = spells(truth, as_of)
     ended = stage_spells[stage_spells["exited_at"].notna()]
-    kpis.update(_averages(ended["duration_days"], "stage_duration_days", "month",
-                          ended["exited_at"].map(_month), ended["stage"], "stage"))
     still_open = stage_spells[stage_spells["is_open"]]
     snapshot = as_of.date()
-    for stage, ages in still_open.groupby("stage")["open_age_days"]:
-        n, total = float(len(ages)), float(ages.sum())
-        kpis[("open_stage_spells", "snapshot", snapshot, "stage", stage)] = (n, n, None)
-        kpis[("open_stage_spell_age_days", "snapshot", snapshot, "stage", stage)] = (
-            total / n, total, n)
+    for name, ended_by, open_by in [
+        ("all", pd.Series("all", ended.index), pd.Series("all", still_open.index)),
+        ("stage", ended["stage"], still_open["stage"]),
+    ]:
+        kpis.update(_averages(ended["duration_days"], "stage_duration_days", "month",
+                              ended["exited_at"].map(_month), ended_by, name))
+        for value, ages in still_open["open_age_days"].groupby(open_by):
+            n, total = float(len(ages)), float(ages.sum())
+            kpis[("open_stage_spells", "snapshot", snapshot, name, value)] = (n, n, None)
+            kpis[("open_stage_spell_age_days", "snapshot", snapshot, name, value)] = (
+                total / n, total, n)
     return kpis

@@ -1,41 +1,44 @@
 -- stage_duration_days: time spent in a stage, over closed spells by the UTC month they
 -- ended (average and median); open spells are reported apart, with their age at the
--- lifecycle's as-of time, as a snapshot.
+-- lifecycle's as-of time, as a snapshot. The 'all' rows pool the spells of every stage.
 with spells as (
 
     select * from {{ ref('fct_stage_spells') }}
 
 ),
 
+dimensioned as (
+
+    {{ by_dimensions('spells', {'all': "'all'", 'stage': 'lifecycle_stage'}) }}
+
+),
+
 closed_spells as (
 
     select
-        lifecycle_stage,
         {{ month_of('exited_at') }} as period_start,
+        dimension_name,
+        dimension_value,
         sum(duration_days) as total_days,
         {{ median('duration_days') }} as median_days,
         count(*) as spell_count
-    from spells
+    from dimensioned
     where exited_at is not null
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 open_spells as (
 
     select
-        lifecycle_stage,
+        cast({{ lifecycle_as_of() }} as date) as period_start,
+        dimension_name,
+        dimension_value,
         sum(open_age_days) as total_age_days,
         count(*) as spell_count
-    from spells
+    from dimensioned
     where is_open
-    group by 1
-
-),
-
-as_of as (
-
-    select cast({{ lifecycle_as_of() }} as date) as snapshot_date
+    group by 1, 2, 3
 
 ),
 
@@ -45,7 +48,8 @@ kpi_rows as (
         'stage_duration_days' as kpi_id,
         'month' as period_grain,
         period_start,
-        lifecycle_stage,
+        dimension_name,
+        dimension_value,
         total_days / spell_count as value,
         total_days as numerator,
         spell_count as denominator,
@@ -56,7 +60,8 @@ kpi_rows as (
         'stage_duration_days_median' as kpi_id,
         'month' as period_grain,
         period_start,
-        lifecycle_stage,
+        dimension_name,
+        dimension_value,
         median_days as value,
         null as numerator,
         spell_count as denominator,
@@ -66,26 +71,26 @@ kpi_rows as (
     select
         'open_stage_spells' as kpi_id,
         'snapshot' as period_grain,
-        as_of.snapshot_date as period_start,
-        open_spells.lifecycle_stage,
-        open_spells.spell_count as value,
-        open_spells.spell_count as numerator,
+        period_start,
+        dimension_name,
+        dimension_value,
+        spell_count as value,
+        spell_count as numerator,
         null as denominator,
         'count' as unit
     from open_spells
-    cross join as_of
     union all
     select
         'open_stage_spell_age_days' as kpi_id,
         'snapshot' as period_grain,
-        as_of.snapshot_date as period_start,
-        open_spells.lifecycle_stage,
-        open_spells.total_age_days / open_spells.spell_count as value,
-        open_spells.total_age_days as numerator,
-        open_spells.spell_count as denominator,
+        period_start,
+        dimension_name,
+        dimension_value,
+        total_age_days / spell_count as value,
+        total_age_days as numerator,
+        spell_count as denominator,
         'days' as unit
     from open_spells
-    cross join as_of
 
 )
 
@@ -93,8 +98,8 @@ select
     kpi_id,
     period_grain,
     period_start,
-    'stage' as dimension_name,
-    lifecycle_stage as dimension_value,
+    dimension_name,
+    dimension_value,
     cast(value as {{ type_double() }}) as value,
     cast(numerator as {{ type_double() }}) as numerator,
     cast(denominator as {{ type_double() }}) as denominator,

@@ -5,6 +5,7 @@
     'kpi_mql_rejections',
     'kpi_stage_durations',
     'kpi_sales_cycle',
+    'kpi_enps',
 ] %}
 
 with unioned as (
