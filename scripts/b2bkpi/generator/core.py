@@ -180,10 +180,11 @@ def uuids(rng: np.random.Generator, n: int) -> pa.Array:
 
 # ---- currencies ----------------------------------------------------------------------------
 class Fx:
-    """Monthly rates in units per 1 EUR over the range (clipped at its ends), drifting randomly."""
+    """Monthly rates in units per 1 EUR (clipped at the ends), drifting randomly, from five
+    years before the range: contracts of customers from before the range start there."""
 
     def __init__(self, sim: Sim, rng: np.random.Generator):
-        first = np.datetime64(sim.start, "M")
+        first = np.datetime64(sim.start, "M") - np.timedelta64(60, "M")
         self.months = np.arange(first, np.datetime64(sim.end, "M") + 1)
         self.currencies = (P.CORPORATE_CURRENCY, *P.FX_START)
         steps = rng.normal(0, P.FX_MONTHLY_VOLATILITY, (len(P.FX_START), len(self.months)))

@@ -1,0 +1,13 @@
+{#- Exact elapsed time in fractional seconds (dbt.datediff counts whole-second boundaries,
+    which rounds a 9.9 s visit up or down depending on the milliseconds). -#}
+{% macro seconds_between(earlier, later) -%}
+    {{ return(adapter.dispatch('seconds_between', 'b2b_kpi')(earlier, later)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(earlier, later) -%}
+    extract(epoch from ({{ later }} - {{ earlier }}))
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(earlier, later) -%}
+    ((epoch_us({{ later }}) - epoch_us({{ earlier }})) / 1000000.0)
+{%- endmacro %}

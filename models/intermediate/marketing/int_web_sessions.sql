@@ -1,0 +1,223 @@
+-- Web sessions from Segment pages: a visitor's (anonymous_id's) pages in time order, a new
+-- session after 30 minutes without a page. The landing page's UTM parameters and referrer
+-- give the channel; a form submission in the session is a conversion (a Segment track, or a
+-- Marketo form fill of the identified person when Marketo is switched on).
+with pages as (
+
+    select * from {{ ref('stg_segment__pages') }}
+    where anonymous_id is not null and occurred_at is not null
+
+),
+
+tracks as (
+
+    select * from {{ ref('stg_segment__tracks') }}
+
+),
+
+identifies as (
+
+    select * from {{ ref('stg_segment__identifies') }}
+
+),
+
+{% if var('marketo_enabled') -%}
+marketo_leads as (
+
+    select * from {{ ref('stg_marketo__lead') }}
+
+),
+
+form_fills as (
+
+    select * from {{ ref('stg_marketo__activity_fill_out_form') }}
+
+),
+
+{% endif -%}
+
+gaps as (
+
+    select
+        pages.*,
+        lag(pages.occurred_at) over (
+            partition by pages.anonymous_id
+            order by pages.occurred_at, pages.page_view_id
+        ) as previous_page_at
+    from pages
+
+),
+
+numbered as (
+
+    select
+        gaps.*,
+        sum(
+            case
+                when
+                    gaps.previous_page_at is null
+                    or {{ dbt.datediff('gaps.previous_page_at', 'gaps.occurred_at', 'second') }}
+                    > 1800
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by gaps.anonymous_id
+            order by gaps.occurred_at, gaps.page_view_id
+            rows between unbounded preceding and current row
+        ) as session_number
+    from gaps
+
+),
+
+landing_pages as (
+
+    select
+        numbered.*,
+        row_number() over (
+            partition by numbered.anonymous_id, numbered.session_number
+            order by numbered.occurred_at, numbered.page_view_id
+        ) = 1 as is_landing_page,
+        {{ dbt.split_part('numbered.referrer_url', "'/'", 3) }} as referrer_host,
+        {{ dbt.split_part('numbered.page_url', "'/'", 3) }} as page_host
+    from numbered
+
+),
+
+sessions as (
+
+    select
+        anonymous_id,
+        session_number,
+        min(occurred_at) as started_at,
+        max(occurred_at) as ended_at,
+        count(*) as page_count,
+        max(case when is_landing_page then page_path end) as landing_path,
+        max(case when is_landing_page then utm_source end) as utm_source,
+        max(case when is_landing_page then utm_medium end) as utm_medium,
+        max(case when is_landing_page then utm_campaign end) as utm_campaign,
+        max(case when is_landing_page then referrer_url end) as referrer_url,
+        max(case when is_landing_page then referrer_host end) as referrer_host,
+        max(case when is_landing_page then page_host end) as page_host
+    from landing_pages
+    group by anonymous_id, session_number
+
+),
+
+-- A session's conversions happen between its first page and 30 minutes after its last
+-- (the next session of the visitor starts later than that).
+track_conversions as (
+
+    select distinct
+        sessions.anonymous_id,
+        sessions.session_number
+    from sessions
+    inner join tracks
+        on
+            sessions.anonymous_id = tracks.anonymous_id
+            and sessions.started_at <= tracks.occurred_at
+            and {{ dbt.dateadd('second', 1800, 'sessions.ended_at') }} >= tracks.occurred_at
+    where tracks.event_name = 'form_submitted'
+
+),
+
+{% if var('marketo_enabled') -%}
+identified_visitors as (
+
+    select distinct
+        identifies.anonymous_id,
+        marketo_leads.lead_id
+    from identifies
+    inner join marketo_leads
+        on identifies.email = marketo_leads.email
+
+),
+
+form_conversions as (
+
+    select distinct
+        sessions.anonymous_id,
+        sessions.session_number
+    from sessions
+    inner join identified_visitors
+        on sessions.anonymous_id = identified_visitors.anonymous_id
+    inner join form_fills
+        on
+            identified_visitors.lead_id = form_fills.lead_id
+            and sessions.started_at <= form_fills.activity_at
+            and {{ dbt.dateadd('second', 1800, 'sessions.ended_at') }} >= form_fills.activity_at
+
+),
+
+{% endif -%}
+conversions as (
+
+    select * from track_conversions
+    {%- if var('marketo_enabled') %}
+    union
+    select * from form_conversions
+    {%- endif %}
+
+),
+
+-- Channel rule (documented in _marketing__docs.md, `web_session_channel`): UTM medium
+-- first, then the referrer's host; a landing without either is direct.
+classified as (
+
+    select
+        sessions.*,
+        conversions.anonymous_id is not null as has_conversion,
+        {{ seconds_between('sessions.started_at', 'sessions.ended_at') }} as duration_s,
+        case
+            when sessions.utm_medium in ('cpc', 'ppc', 'paid_search', 'paidsearch')
+                then 'paid_search'
+            when sessions.utm_medium in ('paid_social', 'paidsocial', 'social_paid')
+                then 'paid_social'
+            when sessions.utm_medium = 'email' then 'email'
+            when
+                sessions.utm_source is not null
+                or sessions.utm_medium is not null
+                or sessions.utm_campaign is not null
+                then 'other'
+            when
+                sessions.referrer_host is null
+                or sessions.referrer_host = ''
+                or sessions.referrer_host = sessions.page_host
+                then 'direct'
+            when
+                sessions.referrer_host like '%google.%'
+                or sessions.referrer_host like '%bing.%'
+                or sessions.referrer_host like '%duckduckgo.%'
+                or sessions.referrer_host like '%yahoo.%'
+                or sessions.referrer_host like '%ecosia.%'
+                or sessions.referrer_host like '%baidu.%'
+                or sessions.referrer_host like '%yandex.%'
+                then 'organic'
+            else 'referral'
+        end as channel
+    from sessions
+    left join conversions
+        on
+            sessions.anonymous_id = conversions.anonymous_id
+            and sessions.session_number = conversions.session_number
+
+)
+
+select
+    cast({{ dbt.concat(['anonymous_id', "'-'", 'session_number']) }} as {{ dbt.type_string() }})
+        as session_id,
+    cast(anonymous_id as {{ dbt.type_string() }}) as anonymous_id,
+    cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
+    cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
+    cast(duration_s as {{ type_double() }}) as duration_s,
+    cast(page_count as {{ dbt.type_bigint() }}) as page_count,
+    page_count = 1 as is_bounce,
+    cast(landing_path as {{ dbt.type_string() }}) as landing_path,
+    cast(utm_source as {{ dbt.type_string() }}) as utm_source,
+    cast(utm_medium as {{ dbt.type_string() }}) as utm_medium,
+    cast(utm_campaign as {{ dbt.type_string() }}) as utm_campaign,
+    cast(referrer_url as {{ dbt.type_string() }}) as referrer_url,
+    cast(channel as {{ dbt.type_string() }}) as channel,
+    has_conversion,
+    duration_s >= 10 or page_count >= 2 or has_conversion as is_engaged
+from classified

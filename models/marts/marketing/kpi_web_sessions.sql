@@ -1,0 +1,131 @@
+-- sessions, avg_session_duration_s, bounce_rate, engagement_rate, site_conversion_rate and
+-- landing_page_conversion_rate, by the UTC day and month the session started.
+with sessions as (
+
+    select * from {{ ref('int_web_sessions') }}
+
+),
+
+session_periods as (
+
+    select
+        'day' as period_grain,
+        cast(started_at as date) as period_start,
+        channel,
+        landing_path,
+        duration_s,
+        is_bounce,
+        is_engaged,
+        has_conversion
+    from sessions
+    union all
+    select
+        'month' as period_grain,
+        {{ month_of('started_at') }} as period_start,
+        channel,
+        landing_path,
+        duration_s,
+        is_bounce,
+        is_engaged,
+        has_conversion
+    from sessions
+
+),
+
+dimensioned as (
+
+    {{ by_dimensions('session_periods', {
+        'all': "'all'", 'channel': 'channel', 'landing_page': 'landing_path'}) }}
+
+),
+
+aggregated as (
+
+    select
+        period_grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        count(*) as sessions,
+        sum(duration_s) as total_duration_s,
+        sum(case when is_bounce then 1 else 0 end) as bounces,
+        sum(case when is_engaged then 1 else 0 end) as engaged_sessions,
+        sum(case when has_conversion then 1 else 0 end) as converted_sessions
+    from dimensioned
+    group by 1, 2, 3, 4
+
+),
+
+kpis as (
+
+    select
+        'sessions' as kpi_id,
+        *,
+        cast(sessions as {{ type_double() }}) as value,
+        cast(sessions as {{ type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as denominator,
+        'count' as unit
+    from aggregated
+    where dimension_name in ('all', 'channel')
+    union all
+    select
+        'avg_session_duration_s' as kpi_id,
+        *,
+        {{ safe_divide('total_duration_s', 'sessions') }} as value,
+        cast(total_duration_s as {{ type_double() }}) as numerator,
+        cast(sessions as {{ type_double() }}) as denominator,
+        'seconds' as unit
+    from aggregated
+    union all
+    select
+        'bounce_rate' as kpi_id,
+        *,
+        {{ safe_divide('bounces', 'sessions') }} as value,
+        cast(bounces as {{ type_double() }}) as numerator,
+        cast(sessions as {{ type_double() }}) as denominator,
+        'ratio' as unit
+    from aggregated
+    union all
+    select
+        'engagement_rate' as kpi_id,
+        *,
+        {{ safe_divide('engaged_sessions', 'sessions') }} as value,
+        cast(engaged_sessions as {{ type_double() }}) as numerator,
+        cast(sessions as {{ type_double() }}) as denominator,
+        'ratio' as unit
+    from aggregated
+    where dimension_name in ('all', 'channel')
+    union all
+    select
+        'site_conversion_rate' as kpi_id,
+        *,
+        {{ safe_divide('converted_sessions', 'sessions') }} as value,
+        cast(converted_sessions as {{ type_double() }}) as numerator,
+        cast(sessions as {{ type_double() }}) as denominator,
+        'ratio' as unit
+    from aggregated
+    where dimension_name in ('all', 'channel')
+    union all
+    select
+        'landing_page_conversion_rate' as kpi_id,
+        *,
+        {{ safe_divide('converted_sessions', 'sessions') }} as value,
+        cast(converted_sessions as {{ type_double() }}) as numerator,
+        cast(sessions as {{ type_double() }}) as denominator,
+        'ratio' as unit
+    from aggregated
+    where dimension_name in ('all', 'landing_page')
+
+)
+
+select
+    kpi_id,
+    period_grain,
+    period_start,
+    dimension_name,
+    dimension_value,
+    value,
+    numerator,
+    denominator,
+    unit
+from kpis

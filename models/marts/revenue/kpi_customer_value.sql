@@ -1,0 +1,251 @@
+-- revenue (won amounts by type, month) and clv / clv_historical (cohorts of new customers
+-- by the month of their first won New Business opportunity), by segment.
+with won as (
+
+    select * from {{ ref('int_won_opportunities') }}
+
+),
+
+contracts as (
+
+    select * from {{ ref('stg_salesforce__contract') }}
+    where lower(contract_status) = 'activated'
+
+),
+
+churn_dates as (
+
+    select * from {{ ref('int_account_churn_dates') }}
+
+),
+
+segments as (
+
+    select * from {{ ref('int_account_segments') }}
+
+),
+
+as_of as (
+
+    -- the last day realised so far: the day before the as-of time
+    select
+        cast({{ dbt.dateadd('day', -1, 'cast(' ~ lifecycle_as_of() ~ ' as date)') }} as date)
+            as last_realised_day
+
+),
+
+revenue_rows as (
+
+    select
+        {{ month_of('won.won_at') }} as period_start,
+        won.opportunity_type,
+        won.amount_in_reporting_currency as amount,
+        segments.industry,
+        segments.company_size_band,
+        segments.country,
+        segments.abm_target
+    from won
+    left join segments
+        on won.account_id = segments.account_id
+
+),
+
+cohorts as (
+
+    select
+        account_id,
+        min(won_at) as first_won_at
+    from won
+    where opportunity_type = 'new_business'
+    group by account_id
+
+),
+
+-- revenue realised since the first win: each activated contract's annual value per day
+-- (365 a year) over its days from the win to the day before the as-of time
+contract_days as (
+
+    select
+        cohorts.account_id,
+        contracts.annual_value_in_reporting_currency / 365 as daily_revenue,
+        case
+            when contracts.start_date > cast(cohorts.first_won_at as date) then contracts.start_date
+            else cast(cohorts.first_won_at as date)
+        end as first_day,
+        case
+            when contracts.end_date < as_of.last_realised_day then contracts.end_date
+            else as_of.last_realised_day
+        end as last_day
+    from cohorts
+    inner join contracts
+        on cohorts.account_id = contracts.account_id
+    cross join as_of
+
+),
+
+covered_days as (
+
+    select
+        account_id,
+        daily_revenue,
+        1 + {{ dbt.datediff('first_day', 'last_day', 'day') }}
+            as days_covered
+    from contract_days
+    where last_day >= first_day
+
+),
+
+realised as (
+
+    select
+        account_id,
+        sum(daily_revenue * days_covered) as realised_revenue
+    from covered_days
+    group by account_id
+
+),
+
+churned as (
+
+    select distinct cohorts.account_id
+    from cohorts
+    inner join churn_dates
+        on
+            cohorts.account_id = churn_dates.account_id
+            and churn_dates.churned_on > cast(cohorts.first_won_at as date)
+
+),
+
+customer_rows as (
+
+    select
+        {{ month_of('cohorts.first_won_at') }} as period_start,
+        cohorts.account_id,
+        coalesce(realised.realised_revenue, 0) * {{ var('gross_margin_rate', 0.8) }}
+            as gross_margin,
+        case when churned.account_id is not null then 1 else 0 end as is_churned,
+        segments.industry,
+        segments.company_size_band,
+        segments.country,
+        segments.abm_target
+    from cohorts
+    left join realised
+        on cohorts.account_id = realised.account_id
+    left join churned
+        on cohorts.account_id = churned.account_id
+    left join segments
+        on cohorts.account_id = segments.account_id
+
+),
+
+{%- set segment_dimensions = {
+    'all': "'all'",
+    'industry': 'industry',
+    'company_size': 'company_size_band',
+    'country': 'country',
+    'abm_target': 'abm_target',
+} %}
+{%- set revenue_dimensions = {'type': 'opportunity_type'} %}
+{%- do revenue_dimensions.update(segment_dimensions) %}
+
+revenue_dimensioned as (
+
+    {{ by_dimensions('revenue_rows', revenue_dimensions) }}
+
+),
+
+revenue_typed as (
+
+    -- the type rows also carry the sum over every type as 'all', so the dimension is
+    -- complete by itself
+    select * from revenue_dimensioned
+    union all
+    select
+        revenue_rows.*,
+        'type' as dimension_name,
+        'all' as dimension_value
+    from revenue_rows
+
+),
+
+customer_dimensioned as (
+
+    {{ by_dimensions('customer_rows', segment_dimensions) }}
+
+),
+
+revenue_sums as (
+
+    select
+        period_start,
+        dimension_name,
+        dimension_value,
+        sum(amount) as amount
+    from revenue_typed
+    group by period_start, dimension_name, dimension_value
+
+),
+
+cohort_sums as (
+
+    select
+        period_start,
+        dimension_name,
+        dimension_value,
+        sum(gross_margin) as gross_margin,
+        count(*) as customers,
+        sum(is_churned) as churned_customers
+    from customer_dimensioned
+    group by period_start, dimension_name, dimension_value
+
+),
+
+kpi_rows as (
+
+    select
+        'revenue' as kpi_id,
+        'month' as period_grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        amount as value,
+        amount as numerator,
+        null as denominator
+    from revenue_sums
+    union all
+    select
+        'clv_historical' as kpi_id,
+        'cohort_month' as period_grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        {{ safe_divide('gross_margin', 'customers') }} as value,
+        gross_margin as numerator,
+        customers as denominator
+    from cohort_sums
+    union all
+    -- (margin / customer-months) / (churned / customer-months): the months cancel
+    select
+        'clv' as kpi_id,
+        'cohort_month' as period_grain,
+        period_start,
+        dimension_name,
+        dimension_value,
+        {{ safe_divide('gross_margin', 'churned_customers') }} as value,
+        gross_margin as numerator,
+        churned_customers as denominator
+    from cohort_sums
+
+)
+
+select
+    kpi_id,
+    period_grain,
+    period_start,
+    dimension_name,
+    dimension_value,
+    cast(value as {{ type_double() }}) as value,
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator,
+    'currency' as unit
+from kpi_rows

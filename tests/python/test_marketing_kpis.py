@@ -1,0 +1,90 @@
+"""The marketing-channel KPIs (catalogue section 3) and their intermediate models equal the
+oracle's, recomputed from the truth alone."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from marketing_oracle import marketing_kpis
+
+KPI_MODELS = {
+    "kpi_web_sessions": ["sessions", "avg_session_duration_s", "bounce_rate", "engagement_rate",
+                         "site_conversion_rate", "landing_page_conversion_rate"],
+    "kpi_email": ["email_open_rate", "email_click_through_rate", "email_click_to_open_rate",
+                  "email_unsubscribe_rate", "email_bounce_rate"],
+    "kpi_social": ["social_followers", "social_engagements", "social_engagement_rate"],
+    "kpi_ads": ["ad_impressions", "ad_clicks", "ad_ctr", "ad_cpc", "ad_spend"],
+}
+CASES = [(model, kpi_id) for model, kpi_ids in KPI_MODELS.items() for kpi_id in kpi_ids]
+
+
+@pytest.fixture(scope="module")
+def expected(build):
+    return marketing_kpis(build.truth)
+
+
+@pytest.fixture(scope="module")
+def actual(build):
+    union = " union all ".join(
+        "select kpi_id, period_grain, period_start, dimension_name, dimension_value,"
+        f" value, numerator, denominator from marts.{model}" for model in KPI_MODELS)
+    frame = build.query(union)
+    return {
+        (r.kpi_id, r.period_grain, r.period_start.date() if hasattr(r.period_start, "date")
+         else r.period_start, r.dimension_name, r.dimension_value):
+        (r.value, r.numerator, r.denominator)
+        for r in frame.itertuples(index=False)
+    }
+
+
+def _close(a, b, tolerance=1e-9) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    if b is None or (isinstance(b, float) and math.isnan(b)):
+        return False
+    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+
+
+@pytest.mark.parametrize("model,kpi_id", CASES)
+def test_kpi_matches_oracle(model, kpi_id, expected, actual):
+    want = {k: v for k, v in expected.items() if k[0] == kpi_id}
+    got = {k: v for k, v in actual.items() if k[0] == kpi_id}
+    assert want, f"the oracle produced no {kpi_id} rows: the generated data is too small"
+    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+    assert not missing and not extra, f"missing {missing[:5]}, unexpected {extra[:5]}"
+    wrong = [(k, got[k], want[k]) for k in want
+             if not all(_close(g, w) for g, w in zip(got[k], want[k]))]
+    assert not wrong, f"{len(wrong)} of {len(want)} rows differ, e.g. {wrong[:3]}"
+
+
+def test_web_sessions_match_truth(build):
+    """Every generated session, with the generator's channel, landing page, pages and form
+    fill; the UTM campaign of paid sessions (the truth names only ad campaigns)."""
+    truth = pd.read_parquet(build.truth / "sessions.parquet")
+    ours = build.query("select * from intermediate.int_web_sessions")
+    merged = truth.merge(ours, left_on=["anonymous_id", "session_start"],
+                         right_on=["anonymous_id", "started_at"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged["_merge"].value_counts().to_dict()
+    assert (merged["session_end"] == merged["ended_at"]).all()
+    for column in ("page_count", "landing_path", "channel", "is_bounce"):
+        assert (merged[f"{column}_x"] == merged[f"{column}_y"]).all(), column
+    assert (merged["has_form_fill"] == merged["has_conversion"]).all()
+    paid = merged[merged["channel_x"].isin(["paid_search", "paid_social"])]
+    assert (paid["utm_campaign_x"] == paid["utm_campaign_y"]).all()
+
+
+def test_ad_spend_daily_matches_truth(build):
+    truth = pd.read_parquet(build.truth / "ad_spend_daily.parquet")
+    truth["date"] = truth["date"].map(lambda d: pd.Timestamp(d).date())
+    ours = build.query("select * from intermediate.int_ad_spend_daily")
+    ours["date"] = ours["spend_date"].map(lambda d: pd.Timestamp(d).date())
+    merged = truth.merge(ours, on=["date", "platform", "campaign_id"], how="outer",
+                         indicator=True)
+    assert (merged["_merge"] == "both").all(), merged["_merge"].value_counts().to_dict()
+    for column in ("impressions", "clicks", "campaign_name"):
+        assert (merged[f"{column}_x"] == merged[f"{column}_y"]).all(), column
+    assert (merged["currency"] == merged["currency_code"]).all()
+    assert ((merged["spend_x"] - merged["spend_y"]).abs() <= 1e-9).all()
