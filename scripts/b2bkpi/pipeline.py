@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -43,19 +44,34 @@ def dbt(*args: str, as_of: str | None = None) -> None:
     subprocess.run(command, check=True, cwd=PROJECT_DIR)
 
 
+def _generator_fingerprint() -> str:
+    """Changes whenever the generator's code does, so a stale sample is made again."""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_DIR / "scripts" / "b2bkpi").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def sample_data(data_dir: Path) -> tuple[Path, Path]:
-    """Generate the sample once; a marker file records the parameters it was made with."""
+    """Generate the sample once; a marker file records what it was made with."""
     from b2bkpi.generate import generate
 
     raw, truth = data_dir / "raw", data_dir / "truth"
     marker = data_dir / "sample.json"
-    if marker.exists() and json.loads(marker.read_text()) == SAMPLE:
+    made_with = {**SAMPLE, "generator": _generator_fingerprint()}
+    if marker.exists() and json.loads(marker.read_text()) == made_with:
         print(f"    sample data already in {data_dir} (seed {SAMPLE['seed']})")
         return raw, truth
     generate(raw, truth, SAMPLE["seed"], SAMPLE["leads"],
              dt.date.fromisoformat(SAMPLE["start"]), dt.date.fromisoformat(SAMPLE["end"]))
-    marker.write_text(json.dumps(SAMPLE))
+    marker.write_text(json.dumps(made_with))
     return raw, truth
+
+
+FUNNEL = ["leads_created", "mqls", "sqls", "opportunities_created", "customers_won",
+          "lead_to_mql_rate", "mql_to_sql_rate", "mql_rejection_rate", "sql_to_opportunity_rate",
+          "opportunity_win_rate", "lead_to_customer_rate", "lead_to_close_days",
+          "sales_cycle_days"]
 
 
 def _format(value: float | None, unit: str) -> str:
@@ -63,57 +79,54 @@ def _format(value: float | None, unit: str) -> str:
         return "n/a"
     if unit == "ratio":
         return f"{value:7.1%}"
-    if unit == "days":
-        return f"{value:7.1f} d"
+    if unit in ("days", "months", "seconds"):
+        return f"{value:7.1f} {unit[0]}"
+    if unit in ("multiple", "score") or (unit == "currency" and abs(value) < 1000):
+        return f"{value:9.2f}"
     return f"{value:9,.0f}"
 
 
 def print_kpi_summary(database: Path) -> None:
-    """The funnel over the whole period: counts summed, rates and averages recomputed from
-    their numerators and denominators (medians do not add up, so they are left out)."""
-    con = duckdb.connect(str(database), read_only=True)
-    rows = con.execute(
-        """
-        select
-            kpi_id,
-            any_value(unit) as unit,
-            min(period_start) as first_period,
-            max(period_start) as last_period,
-            sum(numerator) as numerator,
-            sum(denominator) as denominator
-        from marts.kpi_values
-        where dimension_name = 'all' and kpi_id not like '%median%'
-        group by kpi_id
-        """
-    ).fetchall()
-    by_channel = con.execute(
-        """
-        select dimension_value, sum(numerator), sum(denominator)
-        from marts.kpi_values
-        where kpi_id = 'lead_to_customer_rate' and dimension_name = 'channel'
-        group by 1 order by 1
-        """
-    ).fetchall()
-    con.close()
-    order = ["leads_created", "mqls", "sqls", "opportunities_created", "customers_won",
-             "lead_to_mql_rate", "mql_to_sql_rate", "mql_rejection_rate",
-             "sql_to_opportunity_rate", "opportunity_win_rate", "lead_to_customer_rate",
-             "lead_to_close_days", "sales_cycle_days"]
-    summary = {row[0]: row for row in rows}
-    first = min(row[2] for row in rows)
-    last = max(row[3] for row in rows)
-    print(f"\nFunnel KPIs, all channels, {first:%Y-%m} to {last:%Y-%m}")
-    for kpi_id in order:
+    """The funnel over the whole period (counts summed, rates and averages recomputed from
+    their numerators and denominators), then the scorecard's latest month against target."""
+    placeholders = ", ".join("?" for _ in FUNNEL)
+    with duckdb.connect(str(database), read_only=True) as con:
+        funnel = con.execute(
+            f"""
+            select kpi_id, any_value(unit), min(period_start), max(period_start),
+                sum(numerator), sum(denominator)
+            from marts.kpi_values
+            where dimension_name = 'all' and kpi_id in ({placeholders})
+            group by kpi_id
+            """,
+            FUNNEL,
+        ).fetchall()
+        scorecard = con.execute(
+            """
+            select kpi_id, period_start, unit, actual, target, is_on_target, indicator_level
+            from marts.kpi_scorecard
+            where target is not null and actual is not null
+            qualify period_start = max(period_start) over (partition by kpi_id, period_grain)
+            order by indicator_level desc, kpi_id
+            """
+        ).fetchall()
+    summary = {row[0]: row for row in funnel}
+    first = min(row[2] for row in funnel)
+    last = max(row[3] for row in funnel)
+    print(f"\nFunnel, all channels, {first:%Y-%m} to {last:%Y-%m}")
+    for kpi_id in FUNNEL:
         if kpi_id not in summary:
             continue
         _, unit, _, _, numerator, denominator = summary[kpi_id]
         value = numerator if unit == "count" else (numerator / denominator if denominator else None)
         detail = f"  ({numerator:,.0f} / {denominator:,.0f})" if unit == "ratio" else ""
         print(f"  {kpi_id:<26}{_format(value, unit)}{detail}")
-    print("\nLead-to-customer rate by channel")
-    for channel, customers, leads in by_channel:
-        print(f"  {channel:<26}{_format(customers / leads if leads else None, 'ratio')}"
-              f"  ({customers:,.0f} / {leads:,.0f})")
+    print("\nScorecard: each KPI's latest period against its target (kpi_targets seed)")
+    print(f"  {'kpi':<34}{'period':<10}{'actual':>10}{'target':>11}  status")
+    for kpi_id, period, unit, actual, target, on_target, level in scorecard:
+        status = "on target" if on_target else "off target"
+        print(f"  {kpi_id:<34}{period:%Y-%m}   {_format(actual, unit):>10}"
+              f" {_format(target, unit):>10}  {status} ({level})")
 
 
 def run(args: argparse.Namespace) -> int:
