@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from funnel_oracle import funnel_kpis
+from kpi_rows import assert_kpi_matches, kpi_rows
 
 FUNNEL_KPIS = [
     "leads_created", "mqls", "sqls", "opportunities_created", "customers_won",
@@ -26,34 +25,10 @@ def expected(build):
 
 @pytest.fixture(scope="module")
 def actual(build):
-    frame = build.query(
-        "select kpi_id, period_grain, period_start, dimension_name, dimension_value,"
-        " value, numerator, denominator from marts.kpi_values"
-    )
-    return {
-        (r.kpi_id, r.period_grain, r.period_start.date() if hasattr(r.period_start, "date")
-         else r.period_start, r.dimension_name, r.dimension_value):
-        (r.value, r.numerator, r.denominator)
-        for r in frame.itertuples(index=False)
-    }
-
-
-def _close(a, b, tolerance=1e-9) -> bool:
-    if a is None or (isinstance(a, float) and math.isnan(a)):
-        return b is None or (isinstance(b, float) and math.isnan(b))
-    if b is None or (isinstance(b, float) and math.isnan(b)):
-        return False
-    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+    return kpi_rows(build, "marts.kpi_values")
 
 
 @pytest.mark.parametrize("kpi_id", FUNNEL_KPIS)
 def test_kpi_matches_oracle(kpi_id, expected, actual):
-    want = {k: v for k, v in expected.items() if k[0] == kpi_id}
-    got = {k: v for k, v in actual.items() if k[0] == kpi_id}
-    assert want, f"the oracle produced no {kpi_id} rows: the generated data is too small"
-    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
-    assert not missing and not extra, f"missing {missing[:5]}, unexpected {extra[:5]}"
-    wrong = [(k, got[k], want[k]) for k in want
-             if not all(_close(g, w) for g, w in zip(got[k], want[k]))]
-    assert not wrong, f"{len(wrong)} of {len(want)} rows differ, e.g. {wrong[:3]}"
+    assert_kpi_matches(kpi_id, expected, actual)
 

@@ -3,11 +3,9 @@ recomputed from the truth alone."""
 
 from __future__ import annotations
 
-import math
-
-import pandas as pd
 import pytest
 
+from kpi_rows import assert_kpi_matches, close, kpi_rows
 from sales_oracle import (lead_grades, lead_scores, prioritisation_kpis, priority_queue,
                           sales_activity_kpis)
 
@@ -25,50 +23,19 @@ def expected(build):
     return {**sales_activity_kpis(build.truth), **prioritisation_kpis(build.truth, build.as_of)}
 
 
-def _rows(build, relation: str) -> dict:
-    frame = build.query(
-        "select kpi_id, period_grain, period_start, dimension_name, dimension_value,"
-        f" value, numerator, denominator from {relation}"
-    )
-    return {
-        (r.kpi_id, r.period_grain, pd.Timestamp(r.period_start).date(), r.dimension_name,
-         r.dimension_value): (r.value, r.numerator, r.denominator)
-        for r in frame.itertuples(index=False)
-    }
-
-
 @pytest.fixture(scope="module")
 def actual(build):
-    return _rows(build, "marts.kpi_values")
-
-
-def _close(a, b, tolerance=1e-9) -> bool:
-    if a is None or (isinstance(a, float) and math.isnan(a)):
-        return b is None or (isinstance(b, float) and math.isnan(b))
-    if b is None or (isinstance(b, float) and math.isnan(b)):
-        return False
-    return math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
-
-
-def _compare(kpi_id, expected, actual):
-    want = {k: v for k, v in expected.items() if k[0] == kpi_id}
-    got = {k: v for k, v in actual.items() if k[0] == kpi_id}
-    assert want, f"the oracle produced no {kpi_id} rows: the generated data is too small"
-    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want))
-    assert not missing and not extra, f"missing {missing[:5]}, unexpected {extra[:5]}"
-    wrong = [(k, got[k], want[k]) for k in want
-             if not all(_close(g, w) for g, w in zip(got[k], want[k]))]
-    assert not wrong, f"{len(wrong)} of {len(want)} rows differ, e.g. {wrong[:3]}"
+    return kpi_rows(build, "marts.kpi_values")
 
 
 @pytest.mark.parametrize("kpi_id", KPI_MODELS)
 def test_kpi_model_matches_oracle(kpi_id, expected, build):
-    _compare(kpi_id, expected, _rows(build, f"marts.{KPI_MODELS[kpi_id]}"))
+    assert_kpi_matches(kpi_id, expected, kpi_rows(build, f"marts.{KPI_MODELS[kpi_id]}"))
 
 
 @pytest.mark.parametrize("kpi_id", KPI_MODELS)
 def test_kpi_values_match_oracle(kpi_id, expected, actual):
-    _compare(kpi_id, expected, actual)
+    assert_kpi_matches(kpi_id, expected, actual)
 
 
 def test_lead_scores_match_oracle(build):
@@ -79,7 +46,7 @@ def test_lead_scores_match_oracle(build):
     assert (want["score"] > 0).sum() > 100, "too few scored leads to test anything"
     for column in ("score", "web_points", "email_points", "form_points"):
         wrong = [(i, g, w) for i, g, w in zip(want.index, got[column], want[column])
-                 if not _close(g, w)]
+                 if not close(g, w)]
         assert not wrong, f"{column}: {len(wrong)} leads differ, e.g. {wrong[:3]}"
     assert got["top_event_type"].fillna("").tolist() == want["top_event_type"].fillna("").tolist()
     assert got["top_event_count"].fillna(0).tolist() == want["top_event_count"].fillna(0).tolist()
