@@ -20,9 +20,9 @@ CATALOGUE_KPIS = [
     "email_click_through_rate", "email_unsubscribe_rate", "email_bounce_rate",
     "social_followers", "social_engagements", "social_engagement_rate",
     "ad_impressions", "ad_clicks", "ad_ctr", "ad_cpc", "ad_spend",
-    # 4. cost and return (marketing_roi and roas need attribution: issue 4)
+    # 4. cost and return
     "cost_per_lead", "cost_per_opportunity", "cac", "clv", "ltv_to_cac", "cac_payback_months",
-    "revenue",
+    "revenue", "marketing_roi", "roas",
     # 5. customers
     "customer_retention_rate", "customer_churn_rate", "net_revenue_retention",
     "gross_revenue_retention", "expansion_rate", "cross_sell_upsell_campaign_success",

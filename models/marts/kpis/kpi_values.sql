@@ -21,6 +21,7 @@
     'kpi_retention': [],
     'kpi_abm': [],
     'kpi_abm_customers': [],
+    'kpi_attribution': ['segment', 'marketo', 'finance'],
     'kpi_enps': ['surveys'],
 } %}
 

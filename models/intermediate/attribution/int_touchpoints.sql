@@ -1,0 +1,311 @@
+-- Every marketing touch of a known person (rule in _attribution__docs.md, `touchpoint_rule`):
+-- identified web sessions, Marketo form fills and email clicks, and Salesforce campaign
+-- responses, each resolved to the Salesforce lead, its converted contact and account.
+with sessions as (
+
+    select * from {{ ref('int_web_sessions') }}
+
+),
+
+identifies as (
+
+    select * from {{ ref('stg_segment__identifies') }}
+    where email is not null
+
+),
+
+ad_spend as (
+
+    select * from {{ ref('int_ad_spend_daily') }}
+
+),
+
+sf_leads as (
+
+    select * from {{ ref('stg_salesforce__lead') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('stg_salesforce__contact') }}
+
+),
+
+campaign_members as (
+
+    select * from {{ ref('stg_salesforce__campaign_member') }}
+    where has_responded and first_responded_date is not null
+
+),
+
+sf_campaigns as (
+
+    select * from {{ ref('stg_salesforce__campaign') }}
+
+),
+
+{% if var('marketo_enabled') -%}
+marketo_leads as (
+
+    select * from {{ ref('stg_marketo__lead') }}
+
+),
+
+form_fills as (
+
+    select * from {{ ref('stg_marketo__activity_fill_out_form') }}
+
+),
+
+email_clicks as (
+
+    select * from {{ ref('stg_marketo__activity_click_email') }}
+
+),
+
+marketo_campaigns as (
+
+    select * from {{ ref('stg_marketo__campaign') }}
+
+),
+
+programs as (
+
+    select * from {{ ref('stg_marketo__program') }}
+
+),
+
+{% endif -%}
+-- A person is a Salesforce lead (with the contact and account it was converted into) or a
+-- contact that no lead was converted into; the email (lower-cased in staging) is the key.
+people as (
+
+    select
+        email,
+        lead_id,
+        converted_contact_id as contact_id,
+        converted_account_id as account_id
+    from sf_leads
+    where email is not null
+    union all
+    select
+        contacts.email,
+        cast(null as {{ dbt.type_string() }}) as lead_id,
+        contacts.contact_id,
+        contacts.account_id
+    from contacts
+    where
+        contacts.email is not null
+        and contacts.contact_id not in (
+            select sf_leads.converted_contact_id from sf_leads
+            where sf_leads.converted_contact_id is not null
+        )
+
+),
+
+-- One person per email (a lead before a contact) so that a touch resolves to one person.
+people_ranked as (
+
+    select
+        people.*,
+        row_number() over (
+            partition by people.email
+            order by
+                case when people.lead_id is null then 1 else 0 end,
+                people.lead_id,
+                people.contact_id
+        ) as email_rank
+    from people
+
+),
+
+people_by_email as (
+
+    select * from people_ranked
+    where email_rank = 1
+
+),
+
+-- A visitor identified under several emails belongs to the latest one.
+visitors_ranked as (
+
+    select
+        anonymous_id,
+        email,
+        row_number() over (
+            partition by anonymous_id
+            order by identified_at desc, identify_id desc
+        ) as identify_rank
+    from identifies
+
+),
+
+visitors as (
+
+    select * from visitors_ranked
+    where identify_rank = 1
+
+),
+
+-- The platform of an ad campaign, when the session's UTM campaign names one.
+ad_campaigns as (
+
+    select
+        campaign_name,
+        min(platform) as platform
+    from ad_spend
+    where campaign_name is not null
+    group by campaign_name
+
+),
+
+session_touches as (
+
+    select
+        {{ dbt.concat(["'web_session-'", 'sessions.session_id']) }} as touchpoint_id,
+        'web_session' as touch_type,
+        sessions.started_at as touched_at,
+        sessions.channel,
+        sessions.utm_campaign as campaign,
+        ad_campaigns.platform,
+        people_by_email.lead_id,
+        people_by_email.contact_id,
+        people_by_email.account_id
+    from sessions
+    inner join visitors
+        on sessions.anonymous_id = visitors.anonymous_id
+    inner join people_by_email
+        on visitors.email = people_by_email.email
+    left join ad_campaigns
+        on sessions.utm_campaign = ad_campaigns.campaign_name
+
+),
+
+{% if var('marketo_enabled') -%}
+-- Marketo people resolve through their Salesforce ids: the lead first, else the contact.
+marketo_people as (
+
+    select
+        marketo_leads.lead_id as marketo_lead_id,
+        coalesce(sf_leads.lead_id, marketo_leads.salesforce_lead_id) as lead_id,
+        coalesce(sf_leads.converted_contact_id, marketo_leads.salesforce_contact_id)
+            as contact_id,
+        coalesce(sf_leads.converted_account_id, contacts.account_id) as account_id
+    from marketo_leads
+    left join sf_leads
+        on marketo_leads.salesforce_lead_id = sf_leads.lead_id
+    left join contacts
+        on
+            coalesce(sf_leads.converted_contact_id, marketo_leads.salesforce_contact_id)
+            = contacts.contact_id
+    where
+        marketo_leads.salesforce_lead_id is not null
+        or marketo_leads.salesforce_contact_id is not null
+
+),
+
+marketo_activities as (
+
+    select
+        'form_fill' as touch_type,
+        'website' as channel,
+        activity_id,
+        lead_id,
+        campaign_id,
+        activity_at
+    from form_fills
+    union all
+    select
+        'email_click' as touch_type,
+        'email' as channel,
+        activity_id,
+        lead_id,
+        campaign_id,
+        activity_at
+    from email_clicks
+
+),
+
+marketo_touches as (
+
+    select
+        {{ dbt.concat([
+            'marketo_activities.touch_type', "'-'",
+            'cast(marketo_activities.activity_id as ' ~ dbt.type_string() ~ ')'
+        ]) }} as touchpoint_id,
+        marketo_activities.touch_type,
+        marketo_activities.activity_at as touched_at,
+        marketo_activities.channel,
+        programs.program_name as campaign,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        marketo_people.lead_id,
+        marketo_people.contact_id,
+        marketo_people.account_id
+    from marketo_activities
+    inner join marketo_people
+        on marketo_activities.lead_id = marketo_people.marketo_lead_id
+    left join marketo_campaigns
+        on marketo_activities.campaign_id = marketo_campaigns.campaign_id
+    left join programs
+        on marketo_campaigns.program_id = programs.program_id
+
+),
+
+{% endif -%}
+-- A campaign response counts at the first response date (00:00 UTC); events and webinars
+-- share the finance cost channel 'events'.
+response_touches as (
+
+    select
+        {{ dbt.concat(["'campaign_response-'", 'campaign_members.campaign_member_id']) }}
+            as touchpoint_id,
+        'campaign_response' as touch_type,
+        cast(campaign_members.first_responded_date as {{ dbt.type_timestamp() }}) as touched_at,
+        case
+            when sf_campaigns.campaign_type in ('Webinar', 'Trade Show') then 'events'
+            when sf_campaigns.campaign_type is null then 'unknown'
+            else replace(lower(sf_campaigns.campaign_type), ' ', '_')
+        end as channel,
+        sf_campaigns.campaign_name as campaign,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        coalesce(campaign_members.lead_id, sf_leads_by_contact.lead_id) as lead_id,
+        coalesce(campaign_members.contact_id, sf_leads.converted_contact_id) as contact_id,
+        coalesce(sf_leads.converted_account_id, contacts.account_id) as account_id
+    from campaign_members
+    left join sf_campaigns
+        on campaign_members.campaign_id = sf_campaigns.campaign_id
+    left join sf_leads
+        on campaign_members.lead_id = sf_leads.lead_id
+    left join sf_leads as sf_leads_by_contact
+        on campaign_members.contact_id = sf_leads_by_contact.converted_contact_id
+    left join contacts
+        on
+            coalesce(campaign_members.contact_id, sf_leads.converted_contact_id)
+            = contacts.contact_id
+
+),
+
+touches as (
+
+    select * from session_touches
+    {%- if var('marketo_enabled') %}
+    union all
+    select * from marketo_touches
+    {%- endif %}
+    union all
+    select * from response_touches
+
+)
+
+select
+    cast(touchpoint_id as {{ dbt.type_string() }}) as touchpoint_id,
+    cast(touch_type as {{ dbt.type_string() }}) as touch_type,
+    cast(touched_at as {{ dbt.type_timestamp() }}) as touched_at,
+    cast(channel as {{ dbt.type_string() }}) as channel,
+    cast(campaign as {{ dbt.type_string() }}) as campaign,
+    cast(platform as {{ dbt.type_string() }}) as platform,
+    cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+    cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+    cast(account_id as {{ dbt.type_string() }}) as account_id
+from touches

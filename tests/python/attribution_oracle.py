@@ -1,0 +1,249 @@
+"""An independent oracle for the touchpoints and the six attribution models of
+`fct_attribution` (catalogue section 4, "Attribution"), from the generator's truth folder
+only: truth sessions, leads and opportunities, and the clean Segment, Marketo and Salesforce
+tables.
+
+Credits are keyed (opportunity_id, attribution_model, touchpoint_id or None) -> credited
+amount in EUR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from revenue_oracle import PLATFORM_CHANNEL, Fx, Key, Row, _month, _ratio, won_opportunities
+
+LOOKBACK_DAYS = 90
+HALF_LIFE_DAYS = 7
+U_FIRST, U_MIDDLE, U_LEAD = 0.4, 0.2, 0.4
+W_FIRST, W_LEAD, W_OPPORTUNITY, W_REST = 0.3, 0.3, 0.3, 0.1
+MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "time_decay")
+
+
+def _clean(truth: Path, source: str, table: str) -> pd.DataFrame:
+    return pd.read_parquet(truth / "clean" / source / f"{table}.parquet")
+
+
+def _people(truth: Path) -> pd.DataFrame:
+    """email -> (lead_id, contact_id, account_id): the leads with what they were converted
+    into, then the contacts no lead was converted into."""
+    leads = _clean(truth, "salesforce", "lead")
+    contacts = _clean(truth, "salesforce", "contact")
+    converted = set(leads["converted_contact_id"].dropna())
+    contacts = contacts[~contacts["id"].isin(converted)]
+    people = pd.concat([
+        pd.DataFrame({"email": leads["email"], "lead_id": leads["id"],
+                      "contact_id": leads["converted_contact_id"],
+                      "account_id": leads["converted_account_id"], "rank": 0}),
+        pd.DataFrame({"email": contacts["email"], "lead_id": None,
+                      "contact_id": contacts["id"], "account_id": contacts["account_id"],
+                      "rank": 1}),
+    ], ignore_index=True)
+    people["email"] = people["email"].str.strip().str.lower()
+    people = people[people["email"].notna()].sort_values(["email", "rank", "lead_id"])
+    return people.drop_duplicates("email").set_index("email")
+
+
+def touchpoints(truth: Path) -> pd.DataFrame:
+    """Every touch of a known person: touchpoint_id, touch_type, touched_at, channel,
+    campaign, platform, lead_id, contact_id, account_id."""
+    people = _people(truth)
+    columns = ["lead_id", "contact_id", "account_id"]
+
+    sessions = pd.read_parquet(truth / "sessions.parquet").sort_values(
+        ["anonymous_id", "session_start"])
+    sessions["number"] = sessions.groupby("anonymous_id").cumcount() + 1
+    identifies = _clean(truth, "segment", "identifies")
+    identifies["at"] = pd.to_datetime(identifies["timestamp"], utc=True, format="ISO8601")
+    identifies["email"] = identifies["email"].str.strip().str.lower()
+    latest = (identifies.sort_values(["anonymous_id", "at", "id"])
+              .drop_duplicates("anonymous_id", keep="last").set_index("anonymous_id")["email"])
+    sessions["email"] = sessions["anonymous_id"].map(latest)
+    sessions = sessions[sessions["email"].isin(people.index)]
+    # The session's campaign is its landing page's UTM campaign (the first page by time, id).
+    pages = _clean(truth, "segment", "pages")
+    pages["at"] = (pd.to_datetime(pages["timestamp"], utc=True, format="ISO8601")
+                   .dt.tz_localize(None).astype("datetime64[us]"))
+    landing = (pages.sort_values(["anonymous_id", "at", "id"])
+               .drop_duplicates(["anonymous_id", "at"]).set_index(["anonymous_id", "at"])
+               ["context_campaign_name"])
+    sessions["utm_campaign"] = landing.reindex(
+        pd.MultiIndex.from_arrays([sessions["anonymous_id"],
+                                   sessions["session_start"].astype("datetime64[us]")])
+    ).to_numpy()
+    ads = pd.read_parquet(truth / "ad_spend_daily.parquet")
+    platforms = ads.groupby("campaign_name")["platform"].min()
+    web = pd.DataFrame({
+        "touchpoint_id": "web_session-" + sessions["anonymous_id"] + "-"
+                         + sessions["number"].astype(str),
+        "touched_at": sessions["session_start"], "channel": sessions["channel"],
+        "campaign": sessions["utm_campaign"],
+        "platform": sessions["utm_campaign"].map(platforms)})
+    web[columns] = people.loc[sessions["email"], columns].to_numpy()
+
+    marketo_leads = _clean(truth, "marketo", "lead")
+    sf_leads = _clean(truth, "salesforce", "lead").set_index("id")
+    contact_accounts = _clean(truth, "salesforce", "contact").set_index("id")["account_id"]
+    marketo_leads = marketo_leads[marketo_leads["sfdc_lead_id"].notna()
+                                  | marketo_leads["sfdc_contact_id"].notna()]
+    lead_id = marketo_leads["sfdc_lead_id"]
+    known = lead_id.isin(sf_leads.index)
+    contact_id = lead_id.map(sf_leads["converted_contact_id"]).where(known)
+    contact_id = contact_id.fillna(marketo_leads["sfdc_contact_id"])
+    account_id = lead_id.map(sf_leads["converted_account_id"]).where(known)
+    account_id = account_id.fillna(contact_id.map(contact_accounts))
+    marketo_people = pd.DataFrame({"lead_id": lead_id.to_numpy(),
+                                   "contact_id": contact_id.to_numpy(),
+                                   "account_id": account_id.to_numpy()},
+                                  index=marketo_leads["id"].to_numpy())
+    programs = _clean(truth, "marketo", "program").set_index("id")["name"]
+    campaign_programs = _clean(truth, "marketo", "campaign").set_index("id")["program_id"]
+    frames = [web]
+    for touch_type, table, channel in [("form_fill", "activity_fill_out_form", "website"),
+                                       ("email_click", "activity_click_email", "email")]:
+        activities = _clean(truth, "marketo", table)
+        activities = activities[activities["lead_id"].isin(marketo_people.index)]
+        frame = pd.DataFrame({
+            "touchpoint_id": f"{touch_type}-" + activities["id"].astype(str),
+            "touched_at": activities["activity_date"], "channel": channel,
+            "campaign": activities["campaign_id"].map(campaign_programs).map(programs),
+            "platform": None})
+        frame[columns] = marketo_people.loc[activities["lead_id"], columns].to_numpy()
+        frames.append(frame)
+
+    members = _clean(truth, "salesforce", "campaign_member")
+    members = members[members["has_responded"] & members["first_responded_date"].notna()]
+    campaigns = _clean(truth, "salesforce", "campaign").set_index("id")
+    kind = members["campaign_id"].map(campaigns["type"])
+    channel = kind.str.lower().str.replace(" ", "_")
+    channel = channel.where(~kind.isin(["Webinar", "Trade Show"]), "events").fillna("unknown")
+    lead_by_contact = sf_leads.reset_index().dropna(subset=["converted_contact_id"]).set_index(
+        "converted_contact_id")["id"]
+    contact_id = members["contact_id"].fillna(
+        members["lead_id"].map(sf_leads["converted_contact_id"]))
+    account_id = members["lead_id"].map(sf_leads["converted_account_id"]).fillna(
+        contact_id.map(contact_accounts))
+    frames.append(pd.DataFrame({
+        "touchpoint_id": "campaign_response-" + members["id"],
+        "touched_at": pd.to_datetime(members["first_responded_date"].astype(str)),
+        "channel": channel, "campaign": members["campaign_id"].map(campaigns["name"]),
+        "platform": None,
+        "lead_id": members["lead_id"].fillna(members["contact_id"].map(lead_by_contact)),
+        "contact_id": contact_id, "account_id": account_id}))
+    touches = pd.concat(frames, ignore_index=True)
+    touches["touched_at"] = pd.to_datetime(touches["touched_at"]).astype("datetime64[us]")
+    touches["touch_type"] = touches["touchpoint_id"].str.split("-").str[0]
+    return touches
+
+
+def _shares(journey: pd.DataFrame, lead_created_at) -> dict[str, np.ndarray]:
+    """Each model's share of every touch of one opportunity's journey."""
+    at = journey["touched_at"]
+    first = (at == at.min()).to_numpy()
+    last = (at == at.max()).to_numpy()
+    before_lead = at[at <= lead_created_at] if lead_created_at is not None else at[:0]
+    lead = ((at == before_lead.max()).to_numpy() if len(before_lead)
+            else np.zeros(len(at), dtype=bool))
+    middle = ~first & ~lead
+    rest = middle & ~last
+
+    def spread(weight: float, mask: np.ndarray) -> np.ndarray:
+        return weight * mask / mask.sum() if mask.any() else np.zeros(len(mask))
+
+    u_shaped = spread(U_FIRST, first) + spread(U_LEAD, lead) + spread(U_MIDDLE, middle)
+    w_shaped = (spread(W_FIRST, first) + spread(W_LEAD, lead) + spread(W_OPPORTUNITY, last)
+                + spread(W_REST, rest))
+    decay = 2.0 ** (-journey["days_before"].to_numpy() / HALF_LIFE_DAYS)
+    return {"first_touch": spread(1.0, first), "last_touch": spread(1.0, last),
+            "linear": np.full(len(at), 1.0 / len(at)),
+            "u_shaped": u_shaped / u_shaped.sum(), "w_shaped": w_shaped / w_shaped.sum(),
+            "time_decay": decay / decay.sum()}
+
+
+def credit_rows(truth: Path, fx: Fx) -> pd.DataFrame:
+    """One row per won opportunity x model x counted touch (touchpoint_id None when
+    unattributed): channel, campaign, platform, won month and credited EUR."""
+    won = won_opportunities(truth, fx)
+    lead_created = pd.read_parquet(truth / "leads.parquet").set_index("lead_id")["created_at"]
+    touches = touchpoints(truth)
+    rows = []
+    for opp in won.itertuples():
+        created = pd.Timestamp(opp.created_at)
+        mine = touches[(touches["account_id"] == opp.account_id)
+                       | (touches["lead_id"] == opp.lead_id)]
+        mine = mine[(mine["touched_at"] <= created)
+                    & (mine["touched_at"] >= created - pd.Timedelta(days=LOOKBACK_DAYS))].copy()
+        if mine.empty:
+            rows += [(opp.opportunity_id, model, None, "unattributed", None, None, opp.month,
+                      opp.amount_eur) for model in MODELS]
+            continue
+        mine["days_before"] = (created - mine["touched_at"]).dt.total_seconds() / 86400
+        lead_at = None if pd.isna(opp.lead_id) else lead_created.get(opp.lead_id)
+        for model, shares in _shares(mine, lead_at).items():
+            rows += [(opp.opportunity_id, model, t.touchpoint_id, t.channel, t.campaign,
+                      t.platform, opp.month, share * opp.amount_eur)
+                     for t, share in zip(mine.itertuples(), shares)]
+    return pd.DataFrame(rows, columns=["opportunity_id", "model", "touchpoint_id", "channel",
+                                       "campaign", "platform", "month", "amount"])
+
+
+def credits(truth: Path) -> dict[tuple[str, str, str | None], float]:
+    """(opportunity_id, model, touchpoint_id or None when unattributed) -> credited EUR."""
+    frame = credit_rows(truth, Fx(truth))
+    return {(r.opportunity_id, r.model, None if pd.isna(r.touchpoint_id) else r.touchpoint_id):
+            r.amount
+            for r in frame.itertuples(index=False)}
+
+
+def attribution_kpis(truth: Path) -> dict[Key, Row]:
+    """marketing_roi and roas rows keyed like kpi_values (see the `kpi_attribution` docs)."""
+    fx = Fx(truth)
+    credited = credit_rows(truth, fx)
+    won = won_opportunities(truth, fx)
+    ads = pd.read_parquet(truth / "ad_spend_daily.parquet")
+    ads["month"] = ads["date"].map(_month)
+    ads["eur"] = [fx.to_eur(a, c, d) for a, c, d in zip(ads["spend"], ads["currency"], ads["date"])]
+    ads["channel"] = ads["platform"].map(PLATFORM_CHANNEL)
+    finance = pd.read_parquet(truth / "clean/finance/marketing_sales_costs.parquet")
+    finance = finance[(finance["cost_center"] == "marketing") & (finance["category"] != "ads")]
+    finance = finance.assign(month=[dt.date(int(m[:4]), int(m[5:7]), 1) for m in finance["month"]])
+    finance["eur"] = [fx.to_eur(a, c, d) for a, c, d in
+                      zip(finance["amount"], finance["currency"], finance["month"])]
+    costs = pd.concat([ads[["month", "channel", "eur"]], finance[["month", "channel", "eur"]]])
+
+    totals: dict[tuple[str, dt.date, str, str], list[float]] = {}
+
+    def add(kpi_id, month, name, value, revenue=0.0, cost=0.0):
+        total = totals.setdefault((kpi_id, month, name, value), [0.0, 0.0])
+        total[0] += revenue
+        total[1] += cost
+
+    for r in won.itertuples():
+        add("marketing_roi", r.month, "all", "all", revenue=r.amount_eur)
+        add("roas", r.month, "all", "all", revenue=r.amount_eur)
+    for r in costs.itertuples():
+        add("marketing_roi", r.month, "all", "all", cost=r.eur)
+        if isinstance(r.channel, str):
+            for model in MODELS:
+                add("marketing_roi", r.month, "model_channel", f"{model}|{r.channel}", cost=r.eur)
+    for r in ads.itertuples():
+        add("roas", r.month, "all", "all", cost=r.eur)
+        for model in MODELS:
+            add("roas", r.month, "model_platform", f"{model}|{r.platform}", cost=r.eur)
+            add("roas", r.month, "model_platform_campaign",
+                f"{model}|{r.platform}|{r.campaign_name}", cost=r.eur)
+    for r in credited.itertuples():
+        add("marketing_roi", r.month, "model_channel", f"{r.model}|{r.channel}", revenue=r.amount)
+        if isinstance(r.platform, str):
+            add("roas", r.month, "model_platform", f"{r.model}|{r.platform}", revenue=r.amount)
+            add("roas", r.month, "model_platform_campaign",
+                f"{r.model}|{r.platform}|{r.campaign}", revenue=r.amount)
+    kpis: dict[Key, Row] = {}
+    for (kpi_id, month, name, value), (revenue, cost) in totals.items():
+        numerator = revenue - cost if kpi_id == "marketing_roi" else revenue
+        kpis[(kpi_id, "month", month, name, value)] = (_ratio(numerator, cost), numerator, cost)
+    return kpis
