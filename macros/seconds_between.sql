@@ -4,8 +4,9 @@
     {{ return(adapter.dispatch('seconds_between', 'b2b_kpi')(earlier, later)) }}
 {%- endmacro %}
 
+{#- extract returns numeric on PostgreSQL 14+ -#}
 {% macro default__seconds_between(earlier, later) -%}
-    extract(epoch from ({{ later }} - {{ earlier }}))
+    cast(extract(epoch from ({{ later }} - {{ earlier }})) as {{ type_double() }})
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(earlier, later) -%}

@@ -11,8 +11,9 @@
     {{ return(adapter.dispatch('days_between', 'b2b_kpi')(earlier, later)) }}
 {%- endmacro %}
 
+{#- extract returns numeric on PostgreSQL 14+: divided exactly, then rounded once to a double -#}
 {% macro default__days_between(earlier, later) -%}
-    (extract(epoch from ({{ later }} - {{ earlier }})) / 86400.0)
+    cast(extract(epoch from ({{ later }} - {{ earlier }})) / 86400.0 as {{ type_double() }})
 {%- endmacro %}
 
 {% macro duckdb__days_between(earlier, later) -%}

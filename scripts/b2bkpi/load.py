@@ -2,8 +2,10 @@
 
 Every file of the folder is checked against the raw contract before anything is written:
 a missing required column, a column of the wrong type or a value that does not parse is a
-`RawDataError` naming the file, the column and (for CSV) the row. Then all tables are
-written in one transaction, so a failed load leaves the warehouse as it was.
+`RawDataError` naming the file, the table, the column and the row. A CSV file may use `,`,
+`;`, tab or `|` as delimiter and UTF-8 or Latin-1 encoding; an empty or truncated CSV file is
+an error naming its line. Then all tables are written in one transaction, so a failed load
+leaves the warehouse as it was.
 
 Columns beyond the contract are kept (staging ignores them); tables the contract does not
 know are loaded as they are, with a note. `_fivetran_synced` may be missing (an export not
@@ -13,9 +15,12 @@ made by Fivetran): it is added as null.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -59,11 +64,45 @@ class RawFile:
     contract: RawTable | None
 
     @property
+    def table_name(self) -> str:
+        return f"{self.source}.{self.table}"
+
+    @cached_property
     def reader(self) -> str:
         quoted = str(self.path).replace("'", "''")
         if self.path.suffix == ".csv":
-            return f"read_csv('{quoted}', header = true, all_varchar = true)"
+            delimiter, encoding = _csv_dialect(self.path)
+            return (f"read_csv('{quoted}', header = true, all_varchar = true, "
+                    f"delim = '{delimiter}', encoding = '{encoding}')")
         return f"read_parquet('{quoted}')"
+
+
+def _csv_dialect(path: Path) -> tuple[str, str]:
+    """The delimiter and encoding of a CSV export, after checking that every line has as
+    many fields as the header (a truncated file does not)."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise RawDataError(f"{path}: the file is empty (not even a header line)")
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # exports from European tools are often Latin-1 (accented company names)
+        text, encoding = data.decode("latin-1"), "latin-1"
+    header = text.splitlines()[0]
+    delimiter = max(",;\t|", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        width = len(next(reader))
+        for row in reader:
+            if row and len(row) != width:
+                raise RawDataError(
+                    f"{path}: line {reader.line_num} has {len(row)} fields, the header "
+                    f"{width} (a truncated or malformed file?)")
+    except csv.Error as error:
+        raise RawDataError(
+            f"{path}: line {reader.line_num}: {error} (a truncated or malformed file?)"
+        ) from error
+    return delimiter, encoding
 
 
 def discover(folder: Path) -> list[RawFile]:
@@ -89,15 +128,36 @@ def _file_columns(con: duckdb.DuckDBPyConnection, raw: RawFile) -> dict[str, str
     try:
         rows = con.execute(f"describe select * from {raw.reader}").fetchall()
     except duckdb.Error as error:
-        raise RawDataError(f"{raw.path}: cannot be read ({error})") from error
+        raise RawDataError(
+            f"{raw.path}: cannot be read (table {raw.table_name}; a truncated or corrupt file?):"
+            f" {error}") from error
     return {name: column_type for name, column_type, *_ in rows}
 
 
-def _check_parquet_type(raw: RawFile, column: str, logical: str, actual: str) -> None:
+def _first_bad_value(con, raw: RawFile, column: str, logical: str):
+    """The first (row, value) of a column that does not cast to its logical type."""
+    return con.execute(
+        f"""
+        select row_number, value from (
+            select row_number() over () as row_number,
+                cast({_quote(column)} as varchar) as value
+            from {raw.reader}
+        )
+        where value is not null and trim(value) <> ''
+            and try_cast(value as {SQL_TYPES[logical]}) is null
+        limit 1
+        """
+    ).fetchone()
+
+
+def _check_parquet_type(con, raw: RawFile, column: str, logical: str, actual: str) -> None:
     base_type = actual.split("(")[0]
     if actual != "NULL" and base_type not in _ACCEPTED[logical]:
+        bad = _first_bad_value(con, raw, column, logical)
+        example = f"; row {bad[0]}: value {bad[1]!r} is not a {logical}" if bad else ""
         raise RawDataError(
-            f"{raw.path}: column '{column}' has type {actual}, expected {logical}"
+            f"{raw.path}: column '{column}' has type {actual}, expected {logical}{example}"
+            f" (table {raw.table_name})"
         )
 
 
@@ -105,21 +165,12 @@ def _check_csv_values(con, raw: RawFile, column: str, logical: str) -> None:
     """Find the first CSV value of a column that does not parse as its logical type."""
     if logical in ("string", "timestamp_text"):
         return
-    target = SQL_TYPES[logical]
-    bad = con.execute(
-        f"""
-        select row_number, value from (
-            select row_number() over () + 1 as row_number, {_quote(column)} as value
-            from {raw.reader}
-        )
-        where value is not null and trim(value) <> ''
-            and try_cast(value as {target}) is null
-        limit 1
-        """
-    ).fetchone()
+    bad = _first_bad_value(con, raw, column, logical)
     if bad:
+        # line 1 is the header
         raise RawDataError(
-            f"{raw.path}: column '{column}', line {bad[0]}: value {bad[1]!r} is not a {logical}"
+            f"{raw.path}: column '{column}', line {bad[0] + 1}: value {bad[1]!r} is not a "
+            f"{logical} (table {raw.table_name})"
         )
 
 
@@ -156,7 +207,7 @@ def check(con: duckdb.DuckDBPyConnection, raw: RawFile) -> str:
         if raw.path.suffix == ".csv":
             _check_csv_values(con, raw, column, logical)
         else:
-            _check_parquet_type(raw, column, logical, columns[column])
+            _check_parquet_type(con, raw, column, logical, columns[column])
     return _select_list(raw, columns)
 
 

@@ -24,6 +24,7 @@ from b2bkpi import load
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SAMPLE = {"seed": 42, "leads": 5000, "start": "2024-01-01", "end": "2025-12-31"}
+QUALITY_DOCS = PROJECT_DIR / "data" / "quality_docs"
 
 
 def _step(title: str) -> float:
@@ -47,7 +48,10 @@ def dbt(*args: str, as_of: str | None = None) -> None:
 def _generator_fingerprint() -> str:
     """Changes whenever the generator's code does, so a stale sample is made again."""
     digest = hashlib.sha256()
-    for path in sorted((PROJECT_DIR / "scripts" / "b2bkpi").rglob("*.py")):
+    package = PROJECT_DIR / "scripts" / "b2bkpi"
+    sources = [package / "generate.py", package / "raw_contract.py",
+               *(package / "generator").glob("*.py")]
+    for path in sorted(sources):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -129,8 +133,22 @@ def print_kpi_summary(database: Path) -> None:
               f" {_format(target, unit):>10}  {status} ({level})")
 
 
+def _quality(database: Path, layer: str, as_of: dt.datetime) -> bool:
+    """Run one layer's data-quality suites; False when an error-level check failed."""
+    from b2bkpi import quality
+
+    started = _step(f"data quality: {layer} suites (Data Docs in {QUALITY_DOCS})")
+    results = quality.run_suites(database, QUALITY_DOCS / layer, layers=(layer,), as_of=as_of)
+    _done(started)
+    for check in results.errors:
+        print(f"error: {check.line()}", file=sys.stderr)
+    return results.success
+
+
 def run(args: argparse.Namespace) -> int:
     database = Path(os.environ.get("B2B_DUCKDB_PATH", PROJECT_DIR / "data" / "warehouse.duckdb"))
+    as_of = dt.datetime.combine(
+        dt.date.fromisoformat(SAMPLE["end"]) + dt.timedelta(days=1), dt.time())
     started = _step("sample data")
     raw, _ = sample_data(PROJECT_DIR / "data" / "sample")
     _done(started)
@@ -141,10 +159,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     _done(started)
+    if not _quality(database, "raw", as_of):
+        print("error: the raw data failed error-level checks (above); fix them and run again",
+              file=sys.stderr)
+        return 3
     started = _step("dbt build")
-    as_of = (dt.date.fromisoformat(SAMPLE["end"]) + dt.timedelta(days=1)).isoformat()
-    dbt("build", as_of=as_of)
+    dbt("build", as_of=as_of.isoformat(sep=" "))
     _done(started)
+    if not _quality(database, "marts", as_of):
+        print("error: the marts failed error-level checks (above)", file=sys.stderr)
+        return 3
     print_kpi_summary(database)
     return 0
 

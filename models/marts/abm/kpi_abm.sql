@@ -172,7 +172,7 @@ pipeline_rows as (
         dimension_value,
         sum(amount_in_reporting_currency) as value,
         sum(amount_in_reporting_currency) as numerator,
-        null as denominator,
+        cast(null as {{ type_double() }}) as denominator,
         'currency' as unit
     from pipeline_dimensioned
     group by 1, 2, 3, 4, 5

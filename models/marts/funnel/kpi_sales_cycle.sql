@@ -67,7 +67,7 @@ kpi_rows as (
         dimension_name,
         dimension_value,
         median_days as value,
-        null as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         closed_count as denominator
     from aggregated
 

@@ -63,7 +63,7 @@ kpi_rows as (
         dimension_name,
         dimension_value,
         median_days as value,
-        null as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         spell_count as denominator,
         'days' as unit
     from closed_spells
@@ -76,7 +76,7 @@ kpi_rows as (
         dimension_value,
         spell_count as value,
         spell_count as numerator,
-        null as denominator,
+        cast(null as {{ type_double() }}) as denominator,
         'count' as unit
     from open_spells
     union all

@@ -210,7 +210,7 @@ kpi_rows as (
         dimension_value,
         amount as value,
         amount as numerator,
-        null as denominator
+        cast(null as {{ type_double() }}) as denominator
     from revenue_sums
     union all
     select

@@ -51,7 +51,7 @@ ranked as (
         {{ dbt.concat([
             "coalesce('grade ' || grade, 'ungraded')",
             "', score '",
-            "cast(round(score, 1) as " ~ dbt.type_string() ~ ")",
+            "cast(" ~ round_to("score", 1) ~ " as " ~ dbt.type_string() ~ ")",
             "coalesce(': mostly ' || top_event_type || ' (' || cast(top_event_count as "
                 ~ dbt.type_string() ~ ") || ' events)', ': no engagement')",
         ]) }} as priority_reason

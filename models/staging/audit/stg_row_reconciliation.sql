@@ -1,35 +1,33 @@
-with raw_counts as (
+{#- One union of per-table counts, summed by table: joining three unions instead makes
+    PostgreSQL re-run them in a nested loop (estimated one row each). -#}
+with table_counts as (
 
     {% for raw in raw_tables() %}
     select
         '{{ raw.source }}' as source_name,
         '{{ raw.table }}' as table_name,
-        count(*) as raw_rows
+        count(*) as raw_rows,
+        0 as staged_rows,
+        0 as duplicate_rows,
+        0 as deleted_rows,
+        0 as rejected_rows
     from {{ source(raw.source, raw.table) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-staged_counts as (
-
-    {% for raw in raw_tables() %}
+    union all
     select
         '{{ raw.source }}' as source_name,
         '{{ raw.table }}' as table_name,
-        count(*) as staged_rows
+        0 as raw_rows,
+        count(*) as staged_rows,
+        0 as duplicate_rows,
+        0 as deleted_rows,
+        0 as rejected_rows
     from {{ ref('stg_' ~ raw.source ~ '__' ~ raw.table) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-disposition_counts as (
-
-    {% for raw in raw_tables() %}
+    union all
     select
         '{{ raw.source }}' as source_name,
         '{{ raw.table }}' as table_name,
+        0 as raw_rows,
+        0 as staged_rows,
         sum(case when _row_disposition = 'duplicate' then 1 else 0 end) as duplicate_rows,
         sum(case when _row_disposition = 'deleted' then 1 else 0 end) as deleted_rows,
         sum(case when _row_disposition = 'rejected' then 1 else 0 end) as rejected_rows
@@ -42,22 +40,15 @@ disposition_counts as (
 reconciled as (
 
     select
-        raw_counts.source_name,
-        raw_counts.table_name,
-        raw_counts.raw_rows,
-        staged_counts.staged_rows,
-        coalesce(disposition_counts.duplicate_rows, 0) as duplicate_rows,
-        coalesce(disposition_counts.deleted_rows, 0) as deleted_rows,
-        coalesce(disposition_counts.rejected_rows, 0) as rejected_rows
-    from raw_counts
-    inner join staged_counts
-        on
-            raw_counts.source_name = staged_counts.source_name
-            and raw_counts.table_name = staged_counts.table_name
-    inner join disposition_counts
-        on
-            raw_counts.source_name = disposition_counts.source_name
-            and raw_counts.table_name = disposition_counts.table_name
+        source_name,
+        table_name,
+        cast(sum(raw_rows) as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(sum(staged_rows) as {{ dbt.type_bigint() }}) as staged_rows,
+        cast(coalesce(sum(duplicate_rows), 0) as {{ dbt.type_bigint() }}) as duplicate_rows,
+        cast(coalesce(sum(deleted_rows), 0) as {{ dbt.type_bigint() }}) as deleted_rows,
+        cast(coalesce(sum(rejected_rows), 0) as {{ dbt.type_bigint() }}) as rejected_rows
+    from table_counts
+    group by source_name, table_name
 
 )
 

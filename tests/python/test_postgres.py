@@ -1,0 +1,172 @@
+"""The whole project on PostgreSQL: a throwaway server, the session's raw data loaded with
+`b2bkpi.load_postgres`, `dbt build --target postgres`, and every row of kpi_values equal to the
+DuckDB build's. Building on both adapters is also the check that no model uses DuckDB-only SQL.
+The BI role gets the marts and nothing else."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import psycopg2
+import psycopg2.errors
+import pytest
+
+from b2bkpi.load import RawDataError
+from b2bkpi.load_postgres import load_folder
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DATABASE, BI_ROLE = "b2b", "bi_reader"
+KEY = ["kpi_id", "period_grain", "period_start", "dimension_name", "dimension_value"]
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else None
+
+
+def _install_postgres() -> Path | None:
+    """Debian's package, when the machine lacks it and we may install (root with apt-get)."""
+    if _postgres_bin() is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "postgresql-15"],
+                       capture_output=True, check=False)
+    return _postgres_bin()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_server_user(*command: str) -> list[str]:
+    """initdb and postgres refuse to run as root: run them as `postgres` then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A PostgreSQL server on a free port in a temporary folder; stopped and removed after."""
+    bin_dir = _install_postgres()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql and "
+                    "`apt-get install postgresql-15` was not possible")
+    # outside pytest's tmp folders: those are private to the test user, not readable by postgres
+    folder = Path(tempfile.mkdtemp(prefix="b2b_pg_"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    data, port = folder / "data", _free_port()
+    run = lambda *c: subprocess.run(_as_server_user(*c), capture_output=True, text=True, check=True)
+    started = False
+    try:
+        run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+            "-E", "UTF8", "--no-sync")
+        # a throwaway server: durability off for speed
+        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w",
+            "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                  "-c synchronous_commit=off -c full_page_writes=off", "start")
+        started = True
+        params = {"host": "127.0.0.1", "port": str(port), "user": "postgres"}
+        _execute({**params, "dbname": "postgres"}, f"create database {DATABASE}",
+                 f"create role {BI_ROLE} nologin")
+        yield {**params, "dbname": DATABASE}
+    finally:
+        if started:
+            run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pg_build(build, postgres, tmp_path_factory):
+    """The session's raw folder loaded and the whole project built on PostgreSQL."""
+    load_folder(build.raw, postgres, log=lambda message: None)
+    folder = tmp_path_factory.mktemp("postgres_build")
+    env = {**os.environ, "DBT_TARGET": "postgres", "B2B_PG_HOST": postgres["host"],
+           "B2B_PG_PORT": postgres["port"], "B2B_PG_USER": postgres["user"],
+           "B2B_PG_DATABASE": postgres["dbname"], "B2B_BI_READER_ROLE": BI_ROLE,
+           "DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs")}
+    command = [str(Path(sys.executable).with_name("dbt")), "build",
+               "--vars", f"{{lifecycle_as_of: '{build.as_of}'}}",
+               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
+    result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return postgres
+
+
+def _execute(params, *statements: str) -> None:
+    with closing(psycopg2.connect(**params)) as con:
+        con.autocommit = True  # create database cannot run in a transaction
+        with con.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def _query(params, sql: str, role: str | None = None) -> pd.DataFrame:
+    with closing(psycopg2.connect(**params)) as con, con.cursor() as cursor:
+        if role:
+            cursor.execute(f"set role {role}")
+        cursor.execute(sql)
+        return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description])
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_kpi_values_equal_the_duckdb_build(build, pg_build):
+    duck = build.query("select * from marts.kpi_values")
+    pg = _query(pg_build, "select * from marts.kpi_values")
+    for frame in (duck, pg):
+        frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    duck_rows = {tuple(r[k] for k in KEY): r for r in duck.to_dict("records")}
+    pg_rows = {tuple(r[k] for k in KEY): r for r in pg.to_dict("records")}
+    assert len(duck_rows) == len(duck) and len(pg_rows) == len(pg), "duplicate kpi_values keys"
+    assert set(duck_rows) == set(pg_rows), (
+        f"only on DuckDB: {sorted(set(duck_rows) - set(pg_rows))[:5]}; "
+        f"only on PostgreSQL: {sorted(set(pg_rows) - set(duck_rows))[:5]}")
+    differing = []
+    for key, want in duck_rows.items():
+        got = pg_rows[key]
+        for column in ("value", "numerator", "denominator"):
+            a, b = _number(want[column]), _number(got[column])
+            same = a == b if want["unit"] == "count" else _close(a, b)
+            if not same or got["unit"] != want["unit"]:
+                differing.append((key, column, a, b))
+    assert not differing, f"{len(differing)} differences, e.g. {differing[:5]}"
+
+
+def test_bi_reader_reads_the_marts_and_nothing_else(pg_build):
+    assert len(_query(pg_build, "select * from marts.kpi_values limit 1", role=BI_ROLE)) == 1
+    for relation in ["staging.stg_salesforce__lead", "staging.base_salesforce__lead",
+                     "intermediate.int_lead_stage_entries", "seeds.lead_score_weights",
+                     "salesforce.lead"]:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            _query(pg_build, f"select * from {relation} limit 1", role=BI_ROLE)
+
+
+def test_postgres_loader_checks_before_writing(build, postgres, tmp_path):
+    raw = tmp_path / "raw" / "salesforce"
+    raw.mkdir(parents=True)
+    lead = pd.read_parquet(build.raw / "salesforce" / "lead.parquet")
+    lead.drop(columns=["status"]).to_parquet(raw / "lead.parquet")
+    _execute(postgres, "create database b2b_check")
+    target = {**postgres, "dbname": "b2b_check"}
+    with pytest.raises(RawDataError, match=r"lead\.parquet: missing required column\(s\) status"):
+        load_folder(raw.parent, target, log=lambda message: None)
+    schemas = _query(target, "select schema_name from information_schema.schemata")
+    assert "salesforce" not in set(schemas["schema_name"])
