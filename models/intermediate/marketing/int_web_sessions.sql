@@ -1,7 +1,8 @@
 -- Web sessions from Segment pages: a visitor's (anonymous_id's) pages in time order, a new
 -- session after 30 minutes without a page. The landing page's UTM parameters and referrer
--- give the channel; a form submission in the session is a conversion (a Segment track, or a
--- Marketo form fill of the identified person when Marketo is switched on).
+-- give the channel; a form submission in the session (Segment's `form_submitted` track of
+-- the device) is a conversion. Marketo's form fills are not used: they belong to a person, not
+-- to one of the person's devices, and would convert a concurrent session on another device.
 with pages as (
 
     select * from {{ ref('stg_segment__pages') }}
@@ -14,27 +15,6 @@ tracks as (
     select * from {{ ref('stg_segment__tracks') }}
 
 ),
-
-identifies as (
-
-    select * from {{ ref('stg_segment__identifies') }}
-
-),
-
-{% if var('marketo_enabled') -%}
-marketo_leads as (
-
-    select * from {{ ref('stg_marketo__lead') }}
-
-),
-
-form_fills as (
-
-    select * from {{ ref('stg_marketo__activity_fill_out_form') }}
-
-),
-
-{% endif -%}
 
 gaps as (
 
@@ -106,7 +86,7 @@ sessions as (
 
 -- A session's conversions happen between its first page and 30 minutes after its last
 -- (the next session of the visitor starts later than that).
-track_conversions as (
+conversions as (
 
     select distinct
         sessions.anonymous_id,
@@ -118,45 +98,6 @@ track_conversions as (
             and sessions.started_at <= tracks.occurred_at
             and {{ dbt.dateadd('second', 1800, 'sessions.ended_at') }} >= tracks.occurred_at
     where tracks.event_name = 'form_submitted'
-
-),
-
-{% if var('marketo_enabled') -%}
-identified_visitors as (
-
-    select distinct
-        identifies.anonymous_id,
-        marketo_leads.lead_id
-    from identifies
-    inner join marketo_leads
-        on identifies.email = marketo_leads.email
-
-),
-
-form_conversions as (
-
-    select distinct
-        sessions.anonymous_id,
-        sessions.session_number
-    from sessions
-    inner join identified_visitors
-        on sessions.anonymous_id = identified_visitors.anonymous_id
-    inner join form_fills
-        on
-            identified_visitors.lead_id = form_fills.lead_id
-            and sessions.started_at <= form_fills.activity_at
-            and {{ dbt.dateadd('second', 1800, 'sessions.ended_at') }} >= form_fills.activity_at
-
-),
-
-{% endif -%}
-conversions as (
-
-    select * from track_conversions
-    {%- if var('marketo_enabled') %}
-    union
-    select * from form_conversions
-    {%- endif %}
 
 ),
 
