@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from contextlib import closing
 from pathlib import Path
 
@@ -22,67 +19,21 @@ import pytest
 
 from b2bkpi.load import RawDataError
 from b2bkpi.load_postgres import load_folder
+from b2bkpi.postgres_cluster import execute, throwaway_cluster
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE, BI_ROLE = "b2b", "bi_reader"
 KEY = ["kpi_id", "period_grain", "period_start", "dimension_name", "dimension_value"]
 
 
-def _postgres_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
-    return found[-1].parent if found else None
-
-
-def _install_postgres() -> Path | None:
-    """Debian's package, when the machine lacks it and we may install (root with apt-get)."""
-    if _postgres_bin() is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "postgresql-15"],
-                       capture_output=True, check=False)
-    return _postgres_bin()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_server_user(*command: str) -> list[str]:
-    """initdb and postgres refuse to run as root: run them as `postgres` then."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
-
-
 @pytest.fixture(scope="module")
 def postgres():
     """A PostgreSQL server on a free port in a temporary folder; stopped and removed after."""
-    bin_dir = _install_postgres()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql and "
-                    "`apt-get install postgresql-15` was not possible")
-    # outside pytest's tmp folders: those are private to the test user, not readable by postgres
-    folder = Path(tempfile.mkdtemp(prefix="b2b_pg_"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    data, port = folder / "data", _free_port()
-    run = lambda *c: subprocess.run(_as_server_user(*c), capture_output=True, text=True, check=True)
-    started = False
     try:
-        run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-            "-E", "UTF8", "--no-sync")
-        # a throwaway server: durability off for speed
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w",
-            "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c synchronous_commit=off -c full_page_writes=off", "start")
-        started = True
-        params = {"host": "127.0.0.1", "port": str(port), "user": "postgres"}
-        _execute({**params, "dbname": "postgres"}, f"create database {DATABASE}",
-                 f"create role {BI_ROLE} nologin")
-        yield {**params, "dbname": DATABASE}
-    finally:
-        if started:
-            run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
+        with throwaway_cluster(DATABASE, roles=[BI_ROLE]) as params:
+            yield params
+    except RuntimeError as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +51,6 @@ def pg_build(build, postgres, tmp_path_factory):
     result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return postgres
-
-
-def _execute(params, *statements: str) -> None:
-    with closing(psycopg2.connect(**params)) as con:
-        con.autocommit = True  # create database cannot run in a transaction
-        with con.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
 
 
 def _query(params, sql: str, role: str | None = None) -> pd.DataFrame:
@@ -164,7 +107,7 @@ def test_postgres_loader_checks_before_writing(build, postgres, tmp_path):
     raw.mkdir(parents=True)
     lead = pd.read_parquet(build.raw / "salesforce" / "lead.parquet")
     lead.drop(columns=["status"]).to_parquet(raw / "lead.parquet")
-    _execute(postgres, "create database b2b_check")
+    execute(postgres, "create database b2b_check")
     target = {**postgres, "dbname": "b2b_check"}
     with pytest.raises(RawDataError, match=r"lead\.parquet: missing required column\(s\) status"):
         load_folder(raw.parent, target, log=lambda message: None)

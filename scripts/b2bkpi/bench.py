@@ -1,0 +1,280 @@
+"""Scale benchmark: generate, load and build the whole project at several numbers of leads.
+
+    python -m b2bkpi.bench --scales 2000,20000 [--postgres] --out data/bench
+
+Per scale, in its own temporary folder (data 2024-01-01..2025-12-31, seed 42): generate time
+and raw rows; load time; the full `dbt build` (models, seeds and tests) wall time, the summed
+execution seconds of its models and of its tests, and peak memory; DuckDB alone running the
+compiled SQL of every model in DAG order on a copy of the loaded warehouse, and the
+dbt/DuckDB-alone ratio; raw rows per build second; optionally the same build
+on a throwaway PostgreSQL server. Prints a table and writes `bench.csv` (and `bench.png` when
+matplotlib is installed) to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import graphlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from b2bkpi import load, load_postgres
+from b2bkpi.generate import generate
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+START, END, SEED = dt.date(2024, 1, 1), dt.date(2025, 12, 31), 42
+AS_OF = f"{END + dt.timedelta(days=1)} 00:00:00"
+BI_ROLE = "bi_reader"
+NO_INCREMENTAL = "n/a (no incremental models yet)"
+COLUMNS = ["leads", "raw_rows", "generate_s", "load_s", "dbt_build_s", "dbt_models_s",
+           "dbt_tests_s", "dbt_peak_rss_mib", "duckdb_alone_s", "dbt_over_duckdb_alone",
+           "rows_per_s", "incremental_daily_share",
+           "pg_load_s", "pg_build_s", "pg_models_s", "pg_tests_s", "pg_peak_rss_mib",
+           "pg_over_duckdb"]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def _timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def dbt_build(env: dict[str, str], folder: Path) -> tuple[float, float | None]:
+    """Run the full `dbt build`; return wall seconds and the peak RSS in MiB.
+
+    GNU time reports the largest resident set of dbt and its (waited-for) children; without it
+    the peak is unknown.
+    """
+    command = [str(Path(sys.executable).with_name("dbt")), "build",
+               "--vars", json.dumps({"lifecycle_as_of": AS_OF}),
+               "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
+    folder.mkdir(parents=True, exist_ok=True)
+    rusage = folder / "time.txt"
+    if Path("/usr/bin/time").exists():
+        command = ["/usr/bin/time", "-v", "-o", str(rusage), *command]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt build failed in {folder}:\n"
+                           f"{result.stdout[-4000:]}{result.stderr[-2000:]}")
+    peak = None
+    if rusage.exists():
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", rusage.read_text())
+        peak = int(found.group(1)) / 1024 if found else None
+    return seconds, peak
+
+
+def node_seconds(target: Path) -> dict[str, float]:
+    """Execution seconds of the build's models and tests summed over nodes (run_results.json);
+    with 2 threads the sum can exceed their share of the wall time."""
+    totals = {"model": 0.0, "test": 0.0}
+    for result in json.loads((target / "run_results.json").read_text())["results"]:
+        kind = result["unique_id"].split(".")[0]
+        if kind in totals:
+            totals[kind] += result["execution_time"]
+    return totals
+
+
+def duckdb_alone(target: Path, loaded: Path, built: Path, replay: Path) -> float:
+    """Seconds DuckDB needs to run every model's compiled SQL (target/run) in DAG order.
+
+    The replay runs on a copy of the loaded warehouse (same file name, so the database name in
+    the compiled SQL matches) with the seeds copied from the built one; only the models are
+    timed. dbt writes tables as `<name>__dbt_tmp` and renames them; the replay creates the final
+    names directly.
+    """
+    manifest = json.loads((target / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    models = {uid: n for uid, n in nodes.items()
+              if n["resource_type"] == "model" and n["config"]["materialized"] != "ephemeral"}
+    seeds = [n for n in nodes.values() if n["resource_type"] == "seed"]
+    order = graphlib.TopologicalSorter(
+        {uid: [d for d in n["depends_on"]["nodes"] if d in models] for uid, n in models.items()}
+    ).static_order()
+    replay.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(loaded, replay)
+    con = duckdb.connect(str(replay))
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{built}' as built (read_only)")
+        for seed in seeds:
+            con.execute(f'create schema if not exists "{seed["schema"]}"')
+            con.execute(f'create table "{seed["schema"]}"."{seed["alias"]}" as '
+                        f'select * from built."{seed["schema"]}"."{seed["alias"]}"')
+        con.execute("detach built")
+        statements = []
+        for uid in order:
+            node = models[uid]
+            schema, alias = node["schema"], node["alias"]
+            run_sql = (target / "run" / node["package_name"] / node["original_file_path"])
+            statements.append((f'create schema if not exists "{schema}"',
+                               run_sql.read_text().replace(f'"{alias}__dbt_tmp"', f'"{alias}"')))
+        started = time.perf_counter()
+        for create_schema, sql in statements:
+            con.execute(create_schema)
+            con.execute(sql)
+        return time.perf_counter() - started
+    finally:
+        con.close()
+
+
+def _env(folder: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
+            "DBT_TARGET_PATH": str(folder / "target"), "DBT_LOG_PATH": str(folder / "logs"),
+            **extra}
+
+
+def bench_scale(leads: int, postgres: bool, log=print) -> dict:
+    """One scale in its own temporary folder, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=f"b2b_bench_{leads}_"))
+    try:
+        raw = folder / "raw"
+        counts, generate_s = _timed(generate, raw, folder / "truth", SEED, leads, START, END,
+                                    log=_quiet)
+        raw_rows = sum(counts.values())
+        log(f"  {leads:,} leads: generated {raw_rows:,} raw rows in {generate_s:.1f}s")
+        loaded = folder / "loaded" / "wh.duckdb"
+        _, load_s = _timed(load.load_folder, raw, loaded, log=_quiet)
+        built = folder / "wh.duckdb"
+        shutil.copyfile(loaded, built)
+        log(f"  loaded in {load_s:.1f}s; dbt build on DuckDB...")
+        duck_env = _env(folder / "duckdb", DBT_TARGET="duckdb", B2B_DUCKDB_PATH=str(built))
+        build_s, peak = dbt_build(duck_env, folder / "duckdb")
+        nodes = node_seconds(folder / "duckdb" / "target")
+        alone_s = duckdb_alone(folder / "duckdb" / "target", loaded, built,
+                               folder / "replay" / "wh.duckdb")
+        log(f"  dbt build {build_s:.1f}s; DuckDB alone {alone_s:.1f}s")
+        row = {"leads": leads, "raw_rows": raw_rows, "generate_s": generate_s, "load_s": load_s,
+               "dbt_build_s": build_s, "dbt_models_s": nodes["model"],
+               "dbt_tests_s": nodes["test"], "dbt_peak_rss_mib": peak,
+               "duckdb_alone_s": alone_s,
+               "dbt_over_duckdb_alone": build_s / alone_s, "rows_per_s": raw_rows / build_s,
+               "incremental_daily_share": NO_INCREMENTAL}
+        if postgres:
+            row.update(_bench_postgres(raw, folder / "postgres", build_s, log))
+        return row
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _bench_postgres(raw: Path, folder: Path, duck_build_s: float, log) -> dict:
+    from b2bkpi.postgres_cluster import throwaway_cluster
+
+    with throwaway_cluster(roles=[BI_ROLE]) as params:
+        _, load_s = _timed(load_postgres.load_folder, raw, params, log=_quiet)
+        log(f"  PostgreSQL: loaded in {load_s:.1f}s; dbt build...")
+        env = _env(folder, DBT_TARGET="postgres", B2B_PG_HOST=params["host"],
+                   B2B_PG_PORT=params["port"], B2B_PG_USER=params["user"],
+                   B2B_PG_DATABASE=params["dbname"], B2B_BI_READER_ROLE=BI_ROLE)
+        build_s, peak = dbt_build(env, folder)
+    nodes = node_seconds(folder / "target")
+    log(f"  PostgreSQL dbt build {build_s:.1f}s")
+    return {"pg_load_s": load_s, "pg_build_s": build_s, "pg_models_s": nodes["model"],
+            "pg_tests_s": nodes["test"], "pg_peak_rss_mib": peak,
+            "pg_over_duckdb": build_s / duck_build_s}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_table(rows: list[dict]) -> None:
+    cells = [[_cell(row.get(c)) for c in COLUMNS] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(COLUMNS)]
+    print("  ".join(c.rjust(w) for c, w in zip(COLUMNS, widths)))
+    for r in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(r, widths)))
+
+
+def write_chart(rows: list[dict], path: Path) -> bool:
+    """Build seconds per scale (dbt on DuckDB, DuckDB alone, PostgreSQL); False without
+    matplotlib, which is not a project dependency."""
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    leads = [row["leads"] for row in rows]
+    for column, label in [("dbt_build_s", "dbt build (DuckDB)"),
+                          ("duckdb_alone_s", "DuckDB alone"),
+                          ("pg_build_s", "dbt build (PostgreSQL)")]:
+        points = [(n, row[column]) for n, row in zip(leads, rows) if row.get(column) is not None]
+        if points:
+            ax.plot(*zip(*points), marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("leads")
+    ax.set_ylabel("seconds")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def _scales(text: str) -> list[int]:
+    try:
+        scales = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}")
+    if not scales or min(scales) < 1:
+        raise argparse.ArgumentTypeError("every scale must be a positive number of leads")
+    return scales
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m b2bkpi.bench",
+        description="Generate, load and dbt-build the project at several scales; print a table "
+                    "and save a CSV (and a PNG chart when matplotlib is installed).")
+    parser.add_argument("--scales", type=_scales, default=[2000, 20000],
+                        help="comma-separated numbers of leads (default: 2000,20000)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also load and build on a throwaway PostgreSQL server")
+    parser.add_argument("--out", type=Path, default=Path("data/bench"),
+                        help="folder for bench.csv and bench.png (default: data/bench)")
+    args = parser.parse_args(argv)
+    rows = []
+    for leads in args.scales:
+        print(f"==> {leads:,} leads", flush=True)
+        rows.append(bench_scale(leads, args.postgres))
+    print()
+    print_table(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with open(args.out / "bench.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"\nwrote {args.out / 'bench.csv'}")
+    if write_chart(rows, args.out / "bench.png"):
+        print(f"wrote {args.out / 'bench.png'}")
+    else:
+        print("no chart: matplotlib is not installed (not a project dependency)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
