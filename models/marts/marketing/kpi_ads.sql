@@ -54,50 +54,15 @@ aggregated as (
 
 kpis as (
 
-    select
-        'ad_impressions' as kpi_id,
-        *,
-        cast(impressions as {{ type_double() }}) as value,
-        cast(impressions as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'count' as unit
-    from aggregated
+    {{ kpi_count_rows('ad_impressions', 'aggregated', 'impressions') }}
     union all
-    select
-        'ad_clicks' as kpi_id,
-        *,
-        cast(clicks as {{ type_double() }}) as value,
-        cast(clicks as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'count' as unit
-    from aggregated
+    {{ kpi_count_rows('ad_clicks', 'aggregated', 'clicks') }}
     union all
-    select
-        'ad_spend' as kpi_id,
-        *,
-        cast(spend as {{ type_double() }}) as value,
-        cast(spend as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'currency' as unit
-    from aggregated
+    {{ kpi_count_rows('ad_spend', 'aggregated', 'spend', unit='currency') }}
     union all
-    select
-        'ad_ctr' as kpi_id,
-        *,
-        {{ safe_divide('clicks', 'impressions') }} as value,
-        cast(clicks as {{ type_double() }}) as numerator,
-        cast(impressions as {{ type_double() }}) as denominator,
-        'ratio' as unit
-    from aggregated
+    {{ kpi_ratio_rows('ad_ctr', 'aggregated', 'clicks', 'impressions') }}
     union all
-    select
-        'ad_cpc' as kpi_id,
-        *,
-        {{ safe_divide('spend', 'clicks') }} as value,
-        cast(spend as {{ type_double() }}) as numerator,
-        cast(clicks as {{ type_double() }}) as denominator,
-        'currency' as unit
-    from aggregated
+    {{ kpi_ratio_rows('ad_cpc', 'aggregated', 'spend', 'clicks', unit='currency') }}
 
 )
 

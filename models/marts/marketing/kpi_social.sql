@@ -66,32 +66,11 @@ aggregated as (
 
 kpis as (
 
-    select
-        'social_followers' as kpi_id,
-        *,
-        cast(followers as {{ type_double() }}) as value,
-        cast(followers as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'count' as unit
-    from aggregated
+    {{ kpi_count_rows('social_followers', 'aggregated', 'followers') }}
     union all
-    select
-        'social_engagements' as kpi_id,
-        *,
-        cast(engagements as {{ type_double() }}) as value,
-        cast(engagements as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'count' as unit
-    from aggregated
+    {{ kpi_count_rows('social_engagements', 'aggregated', 'engagements') }}
     union all
-    select
-        'social_engagement_rate' as kpi_id,
-        *,
-        {{ safe_divide('engagements', 'impressions') }} as value,
-        cast(engagements as {{ type_double() }}) as numerator,
-        cast(impressions as {{ type_double() }}) as denominator,
-        'ratio' as unit
-    from aggregated
+    {{ kpi_ratio_rows('social_engagement_rate', 'aggregated', 'engagements', 'impressions') }}
 
 )
 

@@ -58,63 +58,22 @@ aggregated as (
 
 kpis as (
 
-    select
-        'sessions' as kpi_id,
-        *,
-        cast(sessions as {{ type_double() }}) as value,
-        cast(sessions as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'count' as unit
-    from aggregated
-    where dimension_name in ('all', 'channel')
+    {{ kpi_count_rows('sessions', 'aggregated', 'sessions',
+        where="dimension_name in ('all', 'channel')") }}
     union all
-    select
-        'avg_session_duration_s' as kpi_id,
-        *,
-        {{ safe_divide('total_duration_s', 'sessions') }} as value,
-        cast(total_duration_s as {{ type_double() }}) as numerator,
-        cast(sessions as {{ type_double() }}) as denominator,
-        'seconds' as unit
-    from aggregated
+    {{ kpi_ratio_rows('avg_session_duration_s', 'aggregated', 'total_duration_s', 'sessions',
+        unit='seconds') }}
     union all
-    select
-        'bounce_rate' as kpi_id,
-        *,
-        {{ safe_divide('bounces', 'sessions') }} as value,
-        cast(bounces as {{ type_double() }}) as numerator,
-        cast(sessions as {{ type_double() }}) as denominator,
-        'ratio' as unit
-    from aggregated
+    {{ kpi_ratio_rows('bounce_rate', 'aggregated', 'bounces', 'sessions') }}
     union all
-    select
-        'engagement_rate' as kpi_id,
-        *,
-        {{ safe_divide('engaged_sessions', 'sessions') }} as value,
-        cast(engaged_sessions as {{ type_double() }}) as numerator,
-        cast(sessions as {{ type_double() }}) as denominator,
-        'ratio' as unit
-    from aggregated
-    where dimension_name in ('all', 'channel')
+    {{ kpi_ratio_rows('engagement_rate', 'aggregated', 'engaged_sessions', 'sessions',
+        where="dimension_name in ('all', 'channel')") }}
     union all
-    select
-        'site_conversion_rate' as kpi_id,
-        *,
-        {{ safe_divide('converted_sessions', 'sessions') }} as value,
-        cast(converted_sessions as {{ type_double() }}) as numerator,
-        cast(sessions as {{ type_double() }}) as denominator,
-        'ratio' as unit
-    from aggregated
-    where dimension_name in ('all', 'channel')
+    {{ kpi_ratio_rows('site_conversion_rate', 'aggregated', 'converted_sessions', 'sessions',
+        where="dimension_name in ('all', 'channel')") }}
     union all
-    select
-        'landing_page_conversion_rate' as kpi_id,
-        *,
-        {{ safe_divide('converted_sessions', 'sessions') }} as value,
-        cast(converted_sessions as {{ type_double() }}) as numerator,
-        cast(sessions as {{ type_double() }}) as denominator,
-        'ratio' as unit
-    from aggregated
-    where dimension_name in ('all', 'landing_page')
+    {{ kpi_ratio_rows('landing_page_conversion_rate', 'aggregated', 'converted_sessions',
+        'sessions', where="dimension_name in ('all', 'landing_page')") }}
 
 )
 
