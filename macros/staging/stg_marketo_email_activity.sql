@@ -5,6 +5,7 @@ with source as (
 
     select * from {{ ref('base_marketo__' ~ activity_table) }}
     where _row_disposition = 'staged'
+    {{- incremental_window('_fivetran_synced', 'synced_at') }}
 
 ),
 
@@ -24,7 +25,8 @@ renamed as (
         {%- endif %}
 
         -- timestamps
-        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at
+        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
 
     from source
 

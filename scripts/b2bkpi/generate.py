@@ -28,6 +28,12 @@ The simulation (all rates and durations in `b2bkpi.generator.params`, which docu
 - Messiness a pipeline must undo: ~2 % re-sync duplicates (older versions for leads and
   opportunities), soft deletes, padded mixed-case emails, 5 % picklist casing, rejectable rows.
 
+Daily mode (`--daily-increments N`): the same world, cut by load stamp into `<out>/base` (rows
+landed before the range's last N days) and `<out>/day_1` .. `<out>/day_N` (rows landed on each
+of those days: new rows, newer versions of earlier records, history rows, soft deletes and
+late-arriving events); `b2bkpi.generator.daily` documents the rule. Load the base, then append
+each day (`python -m b2bkpi.load <out>/day_1 --append`). The truth is the world at the end.
+
 Deterministic: every random stream derives from the seed, every timestamp (including
 `_fivetran_synced`) from the simulated clock; the same arguments give byte-identical files.
 """
@@ -42,7 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from b2bkpi.generator import ads, crm, exports, marketo, mess, output, truth, web
+from b2bkpi.generator import ads, crm, daily, exports, marketo, mess, output, truth, web
 from b2bkpi.generator.core import Fx, Sim
 from b2bkpi.raw_contract import TABLES
 
@@ -58,8 +64,11 @@ class _Progress:
 
 def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
              start: date = date(2024, 1, 1), end: date = date(2025, 12, 31),
-             log=None) -> dict[str, int]:
-    """Write the raw layer and the truth; return the row count per raw table ('source/table')."""
+             log=None, daily_increments: int = 0) -> dict[str, int]:
+    """Write the raw layer and the truth; return the row count per raw table ('source/table').
+
+    With `daily_increments` N > 0 the raw layer is written as `<out_dir>/base` and
+    `<out_dir>/day_1` .. `day_N` (see `b2bkpi.generator.daily`); the counts are their totals."""
     if n_leads < 1:
         raise ValueError(f"the number of leads must be at least 1 (got {n_leads})")
     if end < start:
@@ -67,6 +76,7 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     log = log or _Progress()
     out_dir, truth_dir = Path(out_dir), Path(truth_dir)
     sim = Sim(seed, n_leads, start, end)
+    cut = daily.first_increment_us(sim, daily_increments) if daily_increments else None
     fx = Fx(sim, sim.rng("fx"))
     catalogue = ads.catalogue(sim)
 
@@ -98,10 +108,16 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
         output.write_clean(truth_dir, contract, tables[name], rejected.get(name, set()))
     log("wrote truth/clean: every raw table before the mess")
     mess.apply(sim, tables, company.previous)
+    if cut is not None:
+        daily.add_late_changes(sim, tables, company.previous, cut, daily_increments)
     counts, accounting = {}, []
     for contract in TABLES:
         name = f"{contract.source}/{contract.name}"
-        counts[name] = output.write_raw(out_dir, contract, tables[name])
+        if cut is None:
+            counts[name] = output.write_raw(out_dir, contract, tables[name])
+        else:
+            counts[name] = _write_daily(sim, out_dir, name, contract, tables[name], cut,
+                                        daily_increments)
         accounting.append({"source": contract.source, "table_name": contract.name,
                            **output.row_accounting(contract, tables[name], rejected.get(name, set()))})
         log(f"wrote {name:<42} {counts[name]:>10,} rows")
@@ -110,6 +126,16 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
         rows = output.write_truth(truth_dir, name, truths[name], schema)
         log(f"wrote truth/{name:<36} {rows:>10,} rows")
     return counts
+
+
+def _write_daily(sim: Sim, out_dir: Path, name: str, contract, table, cut: int,
+                 n_days: int) -> int:
+    """Write one table as its base and one part per increment day; return its row count."""
+    parts = daily.split(sim.rng(f"daily:landing:{name}"), table,
+                        daily.load_stamps(name, contract, table), cut, n_days)
+    folders = ["base", *(f"day_{k}" for k in range(1, n_days + 1))]
+    return sum(output.write_raw(out_dir / folder, contract, part)
+               for folder, part in zip(folders, parts) if part is not None)
 
 
 def _date(text: str) -> date:
@@ -135,13 +161,22 @@ def main(argv=None) -> int:
                         help="first simulated day, YYYY-MM-DD (default: 2024-01-01)")
     parser.add_argument("--end", type=_date, default=date(2025, 12, 31),
                         help="last simulated day, YYYY-MM-DD (default: 2025-12-31)")
+    parser.add_argument("--daily-increments", type=int, default=0, metavar="N",
+                        help="write <out>/base plus <out>/day_1..day_N, the rows landed on each "
+                             "of the range's last N days (default: 0, one folder)")
     args = parser.parse_args(argv)
+    if args.daily_increments < 0:
+        parser.error(f"--daily-increments must be 0 or more (got {args.daily_increments})")
     if args.leads < 1:
         parser.error(f"--leads must be at least 1 (got {args.leads})")
     if args.end < args.start:
         parser.error(f"--end ({args.end}) is before --start ({args.start})")
     log = _Progress()
-    counts = generate(args.out, args.truth_out, args.seed, args.leads, args.start, args.end, log)
+    try:
+        counts = generate(args.out, args.truth_out, args.seed, args.leads, args.start, args.end,
+                          log, args.daily_increments)
+    except ValueError as error:
+        parser.error(str(error))
     log(f"done: {len(counts)} raw tables, {sum(counts.values()):,} rows in {args.out}")
     return 0
 

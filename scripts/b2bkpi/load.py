@@ -7,6 +7,10 @@ a missing required column, a column of the wrong type or a value that does not p
 an error naming its line. Then all tables are written in one transaction, so a failed load
 leaves the warehouse as it was.
 
+With `append` (`--append`, for daily increments) the rows are added to the tables already
+loaded instead of replacing them; a file whose columns differ from its table's is refused
+before anything is written. A table not loaded yet is created.
+
 Columns beyond the contract are kept (staging ignores them); tables the contract does not
 know are loaded as they are, with a note. `_fivetran_synced` may be missing (an export not
 made by Fivetran): it is added as null.
@@ -211,12 +215,38 @@ def check(con: duckdb.DuckDBPyConnection, raw: RawFile) -> str:
     return _select_list(raw, columns)
 
 
+def _loaded_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str] | None:
+    """The columns of a table already in the warehouse, in order; None when there is none."""
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? "
+        "and table_name = ? order by ordinal_position", [schema, table]).fetchall()
+    return [name for name, in rows] or None
+
+
+def _check_append(con, raw: RawFile, schema: str, select_list: str) -> None:
+    """Refuse a file whose columns (as loaded) differ from those of the table it appends to."""
+    loaded = _loaded_columns(con, schema, raw.table)
+    if loaded is None:
+        return
+    incoming = [row[0] for row in con.execute(
+        f"describe select {select_list} from {raw.reader}").fetchall()]
+    if incoming != loaded:
+        missing = [c for c in loaded if c not in incoming]
+        extra = [c for c in incoming if c not in loaded]
+        detail = (f"missing {', '.join(missing) or 'none'}; not in the table "
+                  f"{', '.join(extra) or 'none'}") if missing or extra else "in another order"
+        raise RawDataError(
+            f"{raw.path}: cannot append to {schema}.{raw.table}: its columns differ from the "
+            f"table's ({detail}); load the whole folder again without --append")
+
+
 def load_folder(folder: Path, database: Path, schemas: dict[str, str] | None = None,
-                log=print) -> dict[str, int]:
+                log=print, append: bool = False) -> dict[str, int]:
     """Check every file of `folder`, then load them all in one transaction.
 
     `schemas` maps a source to the warehouse schema it lands in (default: the source name).
-    Returns the row count per `<schema>.<table>`.
+    `append` adds the rows to the tables already loaded (created when missing) instead of
+    replacing them. Returns the row count per `<schema>.<table>` after the load.
     """
     schemas = schemas or {}
     raw_files = discover(Path(folder))
@@ -228,6 +258,9 @@ def load_folder(folder: Path, database: Path, schemas: dict[str, str] | None = N
     try:
         started = time.perf_counter()
         selects = [(raw, check(con, raw)) for raw in raw_files]
+        if append:
+            for raw, select_list in selects:
+                _check_append(con, raw, schemas.get(raw.source, raw.source), select_list)
         for raw, _ in selects:
             if raw.contract is None:
                 log(f"  note: {raw.path} is not in the raw contract; loaded as it is")
@@ -239,9 +272,11 @@ def load_folder(folder: Path, database: Path, schemas: dict[str, str] | None = N
             schema = schemas.get(raw.source, raw.source)
             target = f"{_quote(schema)}.{_quote(raw.table)}"
             con.execute(f"create schema if not exists {_quote(schema)}")
-            con.execute(
-                f"create or replace table {target} as select\n    {select_list}\nfrom {raw.reader}"
-            )
+            rows = f"select\n    {select_list}\nfrom {raw.reader}"
+            if append and _loaded_columns(con, schema, raw.table) is not None:
+                con.execute(f"insert into {target} {rows}")
+            else:
+                con.execute(f"create or replace table {target} as {rows}")
             counts[f"{schema}.{raw.table}"] = con.execute(
                 f"select count(*) from {target}"
             ).fetchone()[0]
@@ -262,9 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="folder laid out as <source>/<table>.parquet|csv")
     parser.add_argument("--database", type=Path, default=Path("data/warehouse.duckdb"),
                         help="DuckDB file to load into (default: %(default)s)")
+    parser.add_argument("--append", action="store_true",
+                        help="add the rows to the tables already loaded (a daily increment) "
+                             "instead of replacing the tables")
     args = parser.parse_args(argv)
     try:
-        load_folder(args.folder, args.database)
+        load_folder(args.folder, args.database, append=args.append)
     except RawDataError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

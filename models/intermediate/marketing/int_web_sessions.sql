@@ -3,16 +3,43 @@
 -- give the channel; a form submission in the session (Segment's `form_submitted` track of
 -- the device) is a conversion. Marketo's form fills are not used: they belong to a person, not
 -- to one of the person's devices, and would convert a concurrent session on another device.
-with pages as (
+--
+-- Incremental: a run rebuilds every session of each visitor with a page or track landed in the
+-- lookback window (`incremental_window`), from all of the visitor's pages, so that a late page
+-- that merges or splits sessions, or a session spanning the cut, comes out as a full build
+-- makes it; the visitor (anonymous_id) is the delete+insert key.
+with
+
+{% if is_incremental() -%}
+changed_visitors as (
+
+    select anonymous_id from {{ ref('stg_segment__pages') }}
+    where received_at >= {{ incremental_window_start('pages_received_at') }}
+    union
+    select anonymous_id from {{ ref('stg_segment__tracks') }}
+    where occurred_at >= {{ incremental_window_start('pages_received_at') }}
+
+),
+
+{% endif -%}
+pages as (
 
     select * from {{ ref('stg_segment__pages') }}
-    where anonymous_id is not null and occurred_at is not null
+    where
+        anonymous_id is not null
+        and occurred_at is not null
+    {% if is_incremental() -%}
+            and anonymous_id in (select changed_visitors.anonymous_id from changed_visitors)
+        {%- endif %}
 
 ),
 
 tracks as (
 
     select * from {{ ref('stg_segment__tracks') }}
+    {%- if is_incremental() %}
+    where anonymous_id in (select changed_visitors.anonymous_id from changed_visitors)
+    {%- endif %}
 
 ),
 
@@ -78,7 +105,8 @@ sessions as (
         max(case when is_landing_page then utm_campaign end) as utm_campaign,
         max(case when is_landing_page then referrer_url end) as referrer_url,
         max(case when is_landing_page then referrer_host end) as referrer_host,
-        max(case when is_landing_page then page_host end) as page_host
+        max(case when is_landing_page then page_host end) as page_host,
+        max(received_at) as pages_received_at
     from landing_pages
     group by anonymous_id, session_number
 
@@ -160,5 +188,6 @@ select
     cast(referrer_url as {{ dbt.type_string() }}) as referrer_url,
     cast(channel as {{ dbt.type_string() }}) as channel,
     has_conversion,
-    duration_s >= 10 or page_count >= 2 or has_conversion as is_engaged
+    duration_s >= 10 or page_count >= 2 or has_conversion as is_engaged,
+    cast(pages_received_at as {{ dbt.type_timestamp() }}) as pages_received_at
 from classified

@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_facebook_ads__basic_ad') }}
     where _row_disposition = 'staged'
+    {{- incremental_window('_fivetran_synced', 'synced_at') }}
 
 ),
 
@@ -32,7 +33,8 @@ renamed as (
         cast(spend as {{ dbt.type_numeric() }}) as spend,
 
         -- dates
-        cast(date as date) as report_date
+        cast(date as date) as report_date,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
 
     from source
 

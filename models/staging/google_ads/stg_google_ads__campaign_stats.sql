@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_google_ads__campaign_stats') }}
     where _row_disposition = 'staged'
+    {{- incremental_window('_fivetran_synced', 'synced_at') }}
 
 ),
 
@@ -39,7 +40,8 @@ renamed as (
         cast(conversions_value as {{ dbt.type_numeric() }}) as conversions_value,
 
         -- dates: the day in the ad account's time zone
-        cast(date as date) as report_date
+        cast(date as date) as report_date,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
 
     from source
 

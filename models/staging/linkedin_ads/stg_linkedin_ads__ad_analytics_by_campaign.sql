@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_linkedin_ads__ad_analytics_by_campaign') }}
     where _row_disposition = 'staged'
+    {{- incremental_window('_fivetran_synced', 'synced_at') }}
 
 ),
 
@@ -44,7 +45,8 @@ renamed as (
         cast(one_click_leads as {{ dbt.type_bigint() }}) as one_click_leads,
 
         -- dates
-        cast(day as date) as report_date
+        cast(day as date) as report_date,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
 
     from source
 

@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_marketo__activity_change_score') }}
     where _row_disposition = 'staged'
+    {{- incremental_window('_fivetran_synced', 'synced_at') }}
 
 ),
 
@@ -22,7 +23,8 @@ renamed as (
         cast(new_value as {{ dbt.type_int() }}) as new_score,
 
         -- timestamps
-        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at
+        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
 
     from source
 

@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_marketo__activity_fill_out_form') }}
     where _row_disposition = 'staged'
+    {{- incremental_window('_fivetran_synced', 'synced_at') }}
 
 ),
 
@@ -18,7 +19,8 @@ renamed as (
         cast(trim(referrer_url) as {{ dbt.type_string() }}) as referrer_url,
 
         -- timestamps
-        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at
+        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
 
     from source
 

@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_segment__pages') }}
     where _row_disposition = 'staged'
+    {{- incremental_window('received_at') }}
 
 ),
 

@@ -2,6 +2,7 @@ with source as (
 
     select * from {{ ref('base_segment__tracks') }}
     where _row_disposition = 'staged'
+    {{- incremental_window(text_to_utc_timestamp('timestamp'), 'occurred_at') }}
 
 ),
 
