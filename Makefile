@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint
+.PHONY: help setup run test lint dashboard
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -20,12 +20,15 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## create .venv with the pinned dependencies (idempotent)
 
-run: setup ## generate sample data, load it, dbt build, print the KPIs
-	$(BIN)/python -m b2bkpi.pipeline run
+run: setup ## generate sample data, load it, dbt build, check, print the KPIs (b2bkpi run)
+	$(BIN)/b2bkpi run
 
 lint: setup ## sqlfluff over the models
-	$(BIN)/python -m b2bkpi.pipeline lint
+	$(BIN)/b2bkpi lint
 
 test: setup ## the whole test suite: lint, then pytest (dbt build and oracle included)
-	$(BIN)/python -m b2bkpi.pipeline lint
+	$(BIN)/b2bkpi lint
 	$(BIN)/python -m pytest
+
+dashboard: setup ## serve the KPI dashboard on http://localhost:8501 (data/warehouse.duckdb)
+	$(BIN)/python -m b2bkpi.dashboard --database data/warehouse.duckdb
