@@ -1,10 +1,12 @@
-"""The KPI summary printed at the end of a run (and, later, the files the report step writes)."""
+"""The KPI summary printed at the end of a run, and the HTML report the report step writes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+
+from b2bkpi.dashboard import charts, data
 
 FUNNEL = ["leads_created", "mqls", "sqls", "opportunities_created", "customers_won",
           "lead_to_mql_rate", "mql_to_sql_rate", "mql_rejection_rate", "sql_to_opportunity_rate",
@@ -65,3 +67,40 @@ def print_kpi_summary(database: Path) -> None:
         status = "on target" if on_target else "off target"
         print(f"  {kpi_id:<34}{period:%Y-%m}   {_format(actual, unit):>10}"
               f" {_format(target, unit):>10}  {status} ({level})")
+
+
+def write_report(database: Path, out_dir: Path) -> Path:
+    """One self-contained HTML file (plotly.js inlined once) with the dashboard's scorecard
+    and charts for its default view (the last 12 months, all channels), for e-mail."""
+    warehouse = data.Warehouse.duckdb(database)
+    filters = data.default_filters(warehouse)
+    stages = data.funnel(warehouse, filters)
+    model = "linear"
+    figures = [
+        charts.funnel_chart(stages),
+        charts.durations_chart(data.stage_durations(warehouse, filters)),
+        charts.trend_chart(data.monthly_trend(warehouse, [(kpi_id, "month") for kpi_id, _ in
+                                                          data.FUNNEL_STAGES], filters),
+                           dict(data.FUNNEL_STAGES), "Stage entries per month",
+                           "entries per month (count)"),
+        charts.channel_chart(data.channel_table(warehouse, filters, model), model),
+        charts.abm_chart(data.abm_comparison(warehouse, filters)),
+        charts.retention_chart(data.monthly_trend(
+            warehouse, [(kpi_id, "month") for kpi_id, _ in data.RETENTION_KPIS], filters)),
+    ]
+    plots = "".join(figure.to_html(full_html=False, include_plotlyjs=index == 0,
+                                   default_width="100%")
+                    for index, figure in enumerate(figures))
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f"<title>B2B KPI report {filters.describe()}</title></head>"
+        '<body style="font-family: sans-serif; max-width: 1100px; margin: auto">'
+        f"<h1>B2B marketing &amp; sales KPIs</h1><p><b>{filters.describe()}</b>, all "
+        "channels. Actual over the period against target (monthly count targets summed); "
+        "rates and averages pooled (Σ numerator ÷ Σ denominator).</p>"
+        f"<h2>Scorecard</h2>{charts.tiles_html(data.scorecard(warehouse, filters))}"
+        f"<h2>Funnel</h2>{charts.funnel_html(stages)}{plots}</body></html>")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "kpi_report.html"
+    path.write_text(page, encoding="utf-8")
+    return path

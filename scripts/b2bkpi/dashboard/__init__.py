@@ -1,0 +1,1 @@
+"""The KPI dashboard (Streamlit) and the charts it shares with the HTML report."""

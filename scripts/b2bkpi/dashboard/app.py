@@ -1,0 +1,146 @@
+"""The Streamlit dashboard (`make dashboard`, or `python -m b2bkpi.dashboard`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from b2bkpi.dashboard import charts, data
+
+ALL = "All"
+CUT_LABELS = {"channel": "Channel", "segment": "Segment (company size)", "rep": "Rep (owner id)"}
+
+
+def _keep_one_cut(chosen: str) -> None:
+    """The marts cut each KPI by one dimension at a time: choosing one resets the others."""
+    for cut in data.CUTS:
+        if cut != chosen:
+            st.session_state[f"filter_{cut}"] = ALL
+
+
+def sidebar_filters(warehouse: data.Warehouse) -> data.Filters:
+    first, last = data.month_range(warehouse)
+    default = data.default_filters(warehouse)
+    months = [month.date() for month in pd.date_range(first, last, freq="MS")]
+    start, end = st.sidebar.select_slider(
+        "Period (months)", options=months, value=(default.start, default.end),
+        format_func=lambda month: f"{month:%Y-%m}", key="filter_period")
+    values = data.cut_values(warehouse)
+    for cut, label in CUT_LABELS.items():
+        st.sidebar.selectbox(label, [ALL, *values[cut]], key=f"filter_{cut}",
+                             on_change=_keep_one_cut, args=(cut,))
+    st.sidebar.caption(
+        "One of channel, segment or rep applies at a time (the marts break each KPI down by "
+        "one dimension). It applies to the KPIs broken down by that dimension; the others "
+        "show their total, and each tile says which. Stage durations and the lead queue "
+        "filter the leads themselves. Rates and averages over several months are pooled: "
+        "Σ numerator ÷ Σ denominator.")
+    chosen = [cut for cut in data.CUTS if st.session_state[f"filter_{cut}"] != ALL]
+    if chosen:
+        return data.Filters(start, end, chosen[0], st.session_state[f"filter_{chosen[0]}"])
+    return data.Filters(start, end)
+
+
+def scorecard_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+    st.header("Scorecard")
+    st.caption("Actual over the period against target (kpi_targets seed; monthly count "
+               "targets summed over the months). Gap = actual − target.")
+    st.html(charts.tiles_html(data.scorecard(warehouse, filters)))
+
+
+def funnel_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+    st.header("Funnel")
+    stages = data.funnel(warehouse, filters)
+    chart, numbers = st.columns([3, 2])
+    chart.plotly_chart(charts.funnel_chart(stages), key="chart_funnel")
+    numbers.html(charts.funnel_html(stages))
+    numbers.caption("Entries: leads, MQLs, SQLs, opportunities and customers whose stage "
+                    "began in the period. Conversion: cohort rates of the leads created in "
+                    "the period (win rate: opportunities closed in the period).")
+    st.plotly_chart(charts.durations_chart(data.stage_durations(warehouse, filters)),
+                    key="chart_durations")
+
+
+def trends_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+    st.header("Trends by month")
+    counts, rates = st.columns(2)
+    stage_kpis = [(kpi_id, "month") for kpi_id, _ in data.FUNNEL_STAGES]
+    counts.plotly_chart(charts.trend_chart(
+        data.monthly_trend(warehouse, stage_kpis, filters), dict(data.FUNNEL_STAGES),
+        "Stage entries per month", "entries per month (count)"), key="chart_trend_counts")
+    rate_kpis = [("lead_to_mql_rate", "cohort_month"), ("mql_to_sql_rate", "cohort_month"),
+                 ("opportunity_win_rate", "month")]
+    rates.plotly_chart(charts.trend_chart(
+        data.monthly_trend(warehouse, rate_kpis, filters),
+        {"lead_to_mql_rate": "Lead → MQL (cohort)", "mql_to_sql_rate": "MQL → SQL (cohort)",
+         "opportunity_win_rate": "Win rate"}, "Conversion rates per month",
+        "conversion rate (%)"),
+        key="chart_trend_rates")
+
+
+def channel_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+    st.header("Channels and campaigns")
+    model = st.selectbox("Attribution model", data.ATTRIBUTION_MODELS, index=2,
+                         format_func=lambda name: name.replace("_", " "), key="model")
+    channels = data.channel_table(warehouse, filters, model)
+    _table(channels, charts.CHANNEL_COLUMNS, "table_channels")
+    st.caption("Leads, marketing cost, cost per lead, customers and CAC by the lead's channel; "
+               "attributed revenue and ROI by the channel of the credited touches under the "
+               "chosen model. Touch-only channels (website, content, …) are never a lead's "
+               "channel, and 'unattributed' is revenue won without a counted touch: they "
+               "have attributed revenue only. —: no value (no cost booked to the channel, "
+               "so no cost per lead, CAC or ROI).")
+    st.plotly_chart(charts.channel_chart(channels, model), key="chart_roi")
+    st.subheader("Ad campaigns: ROAS")
+    campaigns = data.campaign_table(warehouse, filters, model)
+    _table(campaigns, charts.CAMPAIGN_COLUMNS, "table_campaigns")
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: str) -> None:
+    """A formatted table, numbers right-aligned, tall enough to need no inner scrollbar."""
+    numbers = {header: st.column_config.TextColumn(alignment="right")
+               for header, unit in columns.values() if unit}
+    st.dataframe(charts.formatted_table(frame, columns), hide_index=True,
+                 column_config=numbers, height=38 + 35 * max(len(frame), 1), key=key)
+
+
+def abm_retention_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+    abm, retention = st.columns(2)
+    abm.header("ABM: target vs non-target")
+    abm.plotly_chart(charts.abm_chart(data.abm_comparison(warehouse, filters)),
+                     key="chart_abm")
+    abm.caption("Period filter only (these KPIs are cut by ABM status, not by channel or rep).")
+    retention.header("Retention and NRR")
+    retention_kpis = [(kpi_id, "month") for kpi_id, _ in data.RETENTION_KPIS]
+    retention.plotly_chart(charts.retention_chart(
+        data.monthly_trend(warehouse, retention_kpis, filters)), key="chart_retention")
+    retention.caption("NRR: recurring revenue at the month's end of the accounts that were "
+                      "customers a year earlier, as a % of their revenue then (above 100 %: "
+                      "expansion outweighs churn); GRR: the same with expansion capped. "
+                      "Customer retention: the month's starting customers still customers at "
+                      "its end. The segment filter applies (retention is cut by company "
+                      "size).")
+
+
+def lead_queue_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+    st.header("Lead priority queue")
+    st.caption("The top of the sales queue as of the last build (lead_priority), for the "
+               "chosen channel, segment or rep; the period does not apply.")
+    _table(data.lead_queue(warehouse, filters), charts.QUEUE_COLUMNS, "table_queue")
+
+
+def main() -> None:
+    st.set_page_config(page_title="B2B KPI dashboard", layout="wide")
+    warehouse = data.Warehouse.from_env()
+    filters = sidebar_filters(warehouse)
+    st.title("B2B marketing & sales KPIs")
+    st.markdown(f"**{filters.describe()}**")
+    scorecard_section(warehouse, filters)
+    funnel_section(warehouse, filters)
+    trends_section(warehouse, filters)
+    channel_section(warehouse, filters)
+    abm_retention_section(warehouse, filters)
+    lead_queue_section(warehouse, filters)
+
+
+main()

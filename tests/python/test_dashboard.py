@@ -1,0 +1,201 @@
+"""The dashboard's numbers, recomputed here from kpi_values and the lifecycle fact, and the
+self-contained HTML report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from b2bkpi.dashboard import charts, data
+from b2bkpi.report import write_report
+
+PERIOD = (dt.date(2024, 7, 1), dt.date(2025, 6, 1))  # the last 12 months of the session data
+
+
+def expected_pooled(build, kpi_id: str, grain: str, dimension: tuple[str, str]) -> float | None:
+    """Counts summed; ratios and averages as Σ numerator / Σ denominator (periods with both)."""
+    row = build.query(f"""
+        select count(denominator) as with_denominator, sum(numerator) as total,
+            sum(case when denominator is not null then numerator end)
+                / nullif(sum(case when numerator is not null then denominator end), 0) as ratio
+        from marts.kpi_values
+        where kpi_id = '{kpi_id}' and period_grain = '{grain}'
+            and period_start between '{PERIOD[0]}' and '{PERIOD[1]}'
+            and dimension_name = '{dimension[0]}' and dimension_value = '{dimension[1]}'
+    """).iloc[0]
+    value = row.total if row.with_denominator == 0 else row.ratio
+    return None if pd.isna(value) else float(value)
+
+
+def same(actual: float | None, expected: float | None) -> bool:
+    """Equal values, or both missing (None in Python, NaN in a frame)."""
+    if expected is None:
+        return actual is None or pd.isna(actual)
+    return actual == pytest.approx(expected)
+
+
+def busiest_rep(build) -> str:
+    return build.query("select owner_id from marts.fct_lead_lifecycle group by owner_id "
+                       "order by count(*) desc, owner_id limit 1").owner_id[0]
+
+
+@pytest.fixture
+def warehouse(build) -> data.Warehouse:
+    return data.Warehouse.duckdb(build.database)
+
+
+def test_default_filters_are_the_last_twelve_months(warehouse):
+    filters = data.default_filters(warehouse)
+    assert (filters.start, filters.end, filters.cut) == (*PERIOD, "all")
+    assert filters.months == 12
+
+
+def test_scorecard_totals_equal_kpi_values_and_targets(build, warehouse):
+    tiles = data.scorecard(warehouse, data.Filters(*PERIOD)).set_index("kpi_id")
+    targets = build.query("select kpi_id, period_grain, target_value from seeds.kpi_targets")
+    target_of = {(r.kpi_id, r.period_grain): r.target_value for r in targets.itertuples()}
+    for kpi_id, grain, _ in data.TILES:
+        tile = tiles.loc[kpi_id]
+        assert tile.actual == pytest.approx(expected_pooled(build, kpi_id, grain, ("all", "all")))
+        months = 12 if tile.unit == "count" else 1
+        assert tile.target == pytest.approx(target_of[(kpi_id, grain)] * months)
+        assert tile.gap == pytest.approx(tile.actual - tile.target)
+
+
+def test_channel_filter_shows_the_channel_rows_or_the_total(build, warehouse):
+    tiles = data.scorecard(warehouse, data.Filters(*PERIOD, "channel", "paid_search"))
+    for tile in tiles.itertuples():
+        grain = dict((k, g) for k, g, _ in data.TILES)[tile.kpi_id]
+        has_channel = not build.query(
+            f"select 1 from marts.kpi_values where kpi_id = '{tile.kpi_id}' "
+            "and dimension_name = 'channel' limit 1").empty
+        dimension = ("channel", "paid_search") if has_channel else ("all", "all")
+        assert tile.shown_cut == dimension[1]
+        assert same(tile.actual, expected_pooled(build, tile.kpi_id, grain, dimension))
+        if tile.unit == "count":  # count targets are set for the total only
+            assert pd.isna(tile.target)
+    assert set(tiles.shown_cut) == {"paid_search", "all"}
+
+
+def test_funnel_counts_and_rates_equal_kpi_values(build, warehouse):
+    rep = busiest_rep(build)
+    stages = data.funnel(warehouse, data.Filters(*PERIOD, "rep", rep))
+    for stage in stages.itertuples():
+        # stage counts are not cut by rep: the funnel shows their total
+        assert stage.count == pytest.approx(
+            expected_pooled(build, stage.kpi_id, "month", ("all", "all")))
+        if stage.rate_kpi_id:
+            grain = "month" if stage.rate_kpi_id == "opportunity_win_rate" else "cohort_month"
+            assert same(stage.conversion_rate,
+                        expected_pooled(build, stage.rate_kpi_id, grain, ("rep", rep)))
+
+
+def test_stage_durations_are_those_of_the_filtered_leads(build, warehouse):
+    durations = data.stage_durations(warehouse, data.Filters(*PERIOD, "segment", "50-249"))
+    leads = build.query("select * from marts.fct_lead_lifecycle").query(
+        "company_size_band == '50-249' and lead_at >= '2024-07-01' and lead_at < '2025-07-01'")
+    for (column, _), step in zip(data.STEP_DURATIONS, durations.itertuples()):
+        assert step.leads == leads[column].count()
+        assert step.mean_days == pytest.approx(leads[column].mean())
+        assert step.median_days == pytest.approx(leads[column].median())
+
+
+def test_channel_table_sums_to_the_channel_rows(build, warehouse):
+    table = data.channel_table(warehouse, data.Filters(*PERIOD), "w_shaped").set_index("channel")
+    for channel in ("paid_search", "events"):
+        assert table.loc[channel, "cost_per_lead"] == pytest.approx(
+            expected_pooled(build, "cost_per_lead", "month", ("channel", channel)))
+        assert table.loc[channel, "marketing_roi"] == pytest.approx(
+            expected_pooled(build, "marketing_roi", "month", ("model_channel",
+                                                              f"w_shaped|{channel}")))
+    with pytest.raises(ValueError, match="unknown attribution model"):
+        data.channel_table(warehouse, data.Filters(*PERIOD), "position_based")
+
+
+def test_channel_revenue_is_the_attributed_credits(build, warehouse):
+    """Attributed revenue is what fct_attribution credits (not ROI's revenue − cost), and
+    channels without leads are labelled and listed after the lead sources."""
+    table = data.channel_table(warehouse, data.Filters(*PERIOD), "linear")
+    credits = build.query(f"""
+        select channel, sum(credited_amount) as revenue from marts.fct_attribution
+        where attribution_model = 'linear' and won_at >= '{PERIOD[0]}'
+            and won_at < '2025-07-01'
+        group by channel""").set_index("channel").revenue
+    assert table.set_index("channel").attributed_revenue.to_dict() == pytest.approx(
+        credits.to_dict())
+    assert table.loc[table.channel == "unattributed", "kind"].item() == "no counted touch"
+    sources = table.kind == "lead source"
+    assert table.leads.notna().equals(sources)
+    assert sources.iloc[:sources.sum()].all()  # lead sources first
+
+
+def test_nrr_shows_as_a_percent_on_the_retention_axis(warehouse):
+    trend = data.monthly_trend(warehouse, [(kpi_id, "month") for kpi_id, _ in
+                                           data.RETENTION_KPIS], data.Filters(*PERIOD))
+    assert set(trend.unit) == {"ratio"}
+    figure = charts.retention_chart(trend)
+    assert figure.layout.yaxis.tickformat == ".0%"
+    assert {trace.name for trace in figure.data} >= {"NRR (%, year on year)"}
+    assert all("%{y:.1%}" in trace.hovertemplate for trace in figure.data)
+    tiles = data.scorecard(warehouse, data.Filters(*PERIOD)).set_index("kpi_id")
+    assert tiles.loc["net_revenue_retention", "unit"] == "ratio"
+    with pytest.raises(ValueError, match="one unit per chart"):
+        charts.trend_chart(trend.assign(unit=["ratio", "count"] * (len(trend) // 2)
+                                        + ["ratio"] * (len(trend) % 2)), {}, "mixed")
+
+
+def test_formatted_table_headers_units_and_missing_values():
+    frame = pd.DataFrame({"cac": [2123.7, None], "channel": ["events", "website"]})
+    table = charts.formatted_table(frame, {"channel": ("Channel", ""),
+                                           "cac": ("CAC (€)", "currency")})
+    assert table.to_dict("list") == {"Channel": ["events", "website"],
+                                     "CAC (€)": ["€2,124", "—"]}
+    with pytest.raises(ValueError, match="no column roi"):
+        charts.formatted_table(frame, {"roi": ("ROI (×)", "multiple")})
+
+
+def test_lead_queue_keeps_the_rank_order_of_the_chosen_rep(build, warehouse):
+    rep = busiest_rep(build)
+    queue = data.lead_queue(warehouse, data.Filters(*PERIOD, "rep", rep), limit=10)
+    assert not queue.empty and set(queue.owner_id) == {rep}
+    assert queue.priority_rank.is_monotonic_increasing
+
+
+def test_bad_filters_and_missing_warehouse_are_named(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="unknown cut 'country'"):
+        data.Filters(*PERIOD, "country", "DE")
+    with pytest.raises(ValueError, match="after it ends"):
+        data.Filters(PERIOD[1], PERIOD[0])
+    with pytest.raises(FileNotFoundError, match="make run"):
+        data.Warehouse.duckdb(tmp_path / "none.duckdb")
+    monkeypatch.setenv("DBT_TARGET", "postgres")
+    monkeypatch.delenv("B2B_PG_HOST", raising=False)
+    with pytest.raises(ValueError, match="B2B_PG_HOST"):
+        data.Warehouse.from_env()
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (0.39798, "ratio", "39.8%"), (892.0, "count", "892"), (8494.28, "currency", "€8,494"),
+    (82.084, "currency", "€82.08"), (47.58, "days", "47.6 days"), (1.0548, "multiple", "1.05×"),
+    (None, "ratio", "n/a")])
+def test_format_value(value, unit, text):
+    assert charts.format_value(value, unit) == text
+
+
+def test_format_gap_in_points_and_units():
+    assert charts.format_gap(0.048, "ratio") == "+4.8 pp"
+    assert charts.format_gap(-1508.0, "count") == "−1,508"
+    assert charts.format_gap(-67.92, "currency") == "−€67.92"
+
+
+def test_report_is_one_self_contained_file(build, tmp_path):
+    path = write_report(build.database, tmp_path / "report")
+    page = path.read_text(encoding="utf-8")
+    assert page.count("Plotly.newPlot") == 6
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1  # the library inlined once
+    assert "<script src=" not in page
+    leads = expected_pooled(build, "leads_created", "month", ("all", "all"))
+    assert f'data-testid="actual-leads_created">{charts.format_value(leads, "count")}<' in page
