@@ -15,6 +15,19 @@
 {%- endmacro %}
 
 
+{#- The customer segments the revenue KPIs are cut by (by_dimensions' dimensions), over
+    columns industry, company_size_band, country and abm_target. -#}
+{% macro customer_segment_dimensions() -%}
+    {{ return({
+        'all': "'all'",
+        'industry': 'industry',
+        'company_size': 'company_size_band',
+        'country': 'country',
+        'abm_target': 'abm_target',
+    }) }}
+{%- endmacro %}
+
+
 {#- The UTC calendar month of a timestamp, as a date. -#}
 {% macro month_of(column) -%}
     cast({{ dbt.date_trunc('month', column) }} as date)

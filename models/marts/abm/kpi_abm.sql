@@ -48,20 +48,16 @@ account_weeks_dimensioned as (
 
 ),
 
-engagement_rows as (
+engagement_sums as (
 
     select
-        'abm_account_engagement' as kpi_id,
-        'week' as period_grain,
         week_start as period_start,
         dimension_name,
         dimension_value,
-        sum(engagement_score) / count(*) as value,
-        sum(engagement_score) as numerator,
-        count(*) as denominator,
-        'score' as unit
+        sum(engagement_score) as engagement_score,
+        count(*) as account_weeks
     from account_weeks_dimensioned
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3
 
 ),
 
@@ -93,21 +89,14 @@ target_accounts_with_opportunity as (
 
 ),
 
-account_to_opportunity_rows as (
+quarter_target_accounts as (
 
     select
-        'abm_account_to_opportunity_rate' as kpi_id,
-        'quarter' as period_grain,
         quarters.quarter_start as period_start,
         'all' as dimension_name,
         'all' as dimension_value,
-        {{ safe_divide(
-            'coalesce(target_accounts_with_opportunity.account_count, 0)',
-            'target_accounts.target_account_count'
-        ) }} as value,
-        coalesce(target_accounts_with_opportunity.account_count, 0) as numerator,
-        target_accounts.target_account_count as denominator,
-        'ratio' as unit
+        coalesce(target_accounts_with_opportunity.account_count, 0) as with_opportunity,
+        target_accounts.target_account_count as target_accounts
     from quarters
     cross join target_accounts
     left join target_accounts_with_opportunity
@@ -139,20 +128,16 @@ closed_dimensioned as (
 
 ),
 
-win_rate_rows as (
+closed_counts as (
 
     select
-        'abm_win_rate' as kpi_id,
-        'month' as period_grain,
         close_month as period_start,
         dimension_name,
         dimension_value,
-        {{ safe_divide('sum(is_won)', 'count(*)') }} as value,
-        sum(is_won) as numerator,
-        count(*) as denominator,
-        'ratio' as unit
+        sum(is_won) as won,
+        count(*) as closed
     from closed_dimensioned
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3
 
 ),
 
@@ -162,32 +147,30 @@ pipeline_dimensioned as (
 
 ),
 
-pipeline_rows as (
+pipeline_sums as (
 
     select
-        'abm_pipeline_value' as kpi_id,
-        'snapshot' as period_grain,
         snapshot_date as period_start,
         dimension_name,
         dimension_value,
-        sum(amount_in_reporting_currency) as value,
-        sum(amount_in_reporting_currency) as numerator,
-        cast(null as {{ type_double() }}) as denominator,
-        'currency' as unit
+        sum(amount_in_reporting_currency) as amount
     from pipeline_dimensioned
-    group by 1, 2, 3, 4, 5
+    group by 1, 2, 3
 
 ),
 
 kpi_rows as (
 
-    select * from engagement_rows
+    {{ kpi_ratio_rows('abm_account_engagement', 'engagement_sums', 'engagement_score',
+                      'account_weeks', unit='score', period_grain='week') }}
     union all
-    select * from account_to_opportunity_rows
+    {{ kpi_ratio_rows('abm_account_to_opportunity_rate', 'quarter_target_accounts',
+                      'with_opportunity', 'target_accounts', period_grain='quarter') }}
     union all
-    select * from win_rate_rows
+    {{ kpi_ratio_rows('abm_win_rate', 'closed_counts', 'won', 'closed', period_grain='month') }}
     union all
-    select * from pipeline_rows
+    {{ kpi_count_rows('abm_pipeline_value', 'pipeline_sums', 'amount', unit='currency',
+                      period_grain='snapshot') }}
 
 )
 
@@ -197,8 +180,8 @@ select
     period_start,
     dimension_name,
     dimension_value,
-    cast(value as {{ type_double() }}) as value,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator,
+    value,
+    numerator,
+    denominator,
     unit
 from kpi_rows

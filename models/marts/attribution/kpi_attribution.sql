@@ -154,27 +154,24 @@ aggregated as (
 
 ),
 
-kpis as (
+kpi_rows as (
 
-    select
-        kpi_id,
-        period_start,
-        dimension_name,
-        dimension_value,
-        case when kpi_id = 'marketing_roi' then revenue - cost_amount else revenue end as numerator,
-        cost_amount as denominator
-    from aggregated
+    {{ kpi_ratio_rows('marketing_roi', 'aggregated', 'revenue - cost_amount', 'cost_amount',
+                      unit='multiple', where="kpi_id = 'marketing_roi'", period_grain='month') }}
+    union all
+    {{ kpi_ratio_rows('roas', 'aggregated', 'revenue', 'cost_amount',
+                      unit='multiple', where="kpi_id = 'roas'", period_grain='month') }}
 
 )
 
 select
-    cast(kpi_id as {{ dbt.type_string() }}) as kpi_id,
-    cast('month' as {{ dbt.type_string() }}) as period_grain,
-    cast(period_start as date) as period_start,
-    cast(dimension_name as {{ dbt.type_string() }}) as dimension_name,
-    cast(dimension_value as {{ dbt.type_string() }}) as dimension_value,
-    cast({{ safe_divide('numerator', 'denominator') }} as {{ type_double() }}) as value,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator,
-    cast('multiple' as {{ dbt.type_string() }}) as unit
-from kpis
+    kpi_id,
+    period_grain,
+    period_start,
+    dimension_name,
+    dimension_value,
+    value,
+    numerator,
+    denominator,
+    unit
+from kpi_rows

@@ -4,50 +4,32 @@
 with retention as (
 
     select * from {{ ref('kpi_retention') }}
+    where kpi_id in ('customer_retention_rate', 'expansion_rate')
 
 ),
 
 customer_value as (
 
     select * from {{ ref('kpi_customer_value') }}
+    where kpi_id = 'clv'
 
 ),
 
+-- both are kpi_values-shaped (the same contract), so their columns line up
 source_rows as (
 
-    select
-        case
-            when kpi_id = 'customer_retention_rate' then 'abm_retention'
-            else 'abm_expansion'
-        end as kpi_id,
-        period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        value,
-        numerator,
-        denominator,
-        unit
-    from retention
-    where kpi_id in ('customer_retention_rate', 'expansion_rate')
+    select * from retention
     union all
-    select
-        'abm_clv' as kpi_id,
-        period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        value,
-        numerator,
-        denominator,
-        unit
-    from customer_value
-    where kpi_id = 'clv'
+    select * from customer_value
 
 )
 
 select
-    kpi_id,
+    case kpi_id
+        when 'customer_retention_rate' then 'abm_retention'
+        when 'expansion_rate' then 'abm_expansion'
+        else 'abm_clv'
+    end as kpi_id,
     period_grain,
     period_start,
     dimension_name,

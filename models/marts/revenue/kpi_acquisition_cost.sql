@@ -135,68 +135,32 @@ costed as (
 
 kpi_rows as (
 
-    select
-        'cost_per_lead' as kpi_id,
-        period_start,
-        dimension_name,
-        dimension_value,
-        marketing_cost as numerator,
-        leads as denominator,
-        {{ safe_divide('marketing_cost', 'leads') }} as value
-    from costed
+    {{ kpi_ratio_rows('cost_per_lead', 'costed', 'marketing_cost', 'leads',
+                      unit='currency', period_grain='month') }}
     union all
-    select
-        'cost_per_opportunity' as kpi_id,
-        period_start,
-        dimension_name,
-        dimension_value,
-        marketing_cost as numerator,
-        opportunities as denominator,
-        {{ safe_divide('marketing_cost', 'opportunities') }} as value
-    from costed
+    {{ kpi_ratio_rows('cost_per_opportunity', 'costed', 'marketing_cost', 'opportunities',
+                      unit='currency', period_grain='month') }}
     union all
-    select
-        'cac' as kpi_id,
-        period_start,
-        dimension_name,
-        dimension_value,
-        acquisition_cost as numerator,
-        new_customers as denominator,
-        {{ safe_divide('acquisition_cost', 'new_customers') }} as value
-    from costed
+    {{ kpi_ratio_rows('cac', 'costed', 'acquisition_cost', 'new_customers',
+                      unit='currency', period_grain='month') }}
     union all
-    select
-        'cac_paid' as kpi_id,
-        period_start,
-        dimension_name,
-        dimension_value,
-        ad_spend as numerator,
-        paid_new_customers as denominator,
-        {{ safe_divide('ad_spend', 'paid_new_customers') }} as value
-    from costed
-    where has_ad_spend
+    {{ kpi_ratio_rows('cac_paid', 'costed', 'ad_spend', 'paid_new_customers',
+                      unit='currency', where='has_ad_spend', period_grain='month') }}
     union all
     -- cac / monthly gross margin per new customer = cost / monthly gross margin of all
-    select
-        'cac_payback_months' as kpi_id,
-        period_start,
-        dimension_name,
-        dimension_value,
-        acquisition_cost as numerator,
-        new_monthly_gross_margin as denominator,
-        {{ safe_divide('acquisition_cost', 'new_monthly_gross_margin') }} as value
-    from costed
+    {{ kpi_ratio_rows('cac_payback_months', 'costed', 'acquisition_cost',
+                      'new_monthly_gross_margin', unit='months', period_grain='month') }}
 
 )
 
 select
     kpi_id,
-    'month' as period_grain,
+    period_grain,
     period_start,
     dimension_name,
     dimension_value,
-    cast(value as {{ type_double() }}) as value,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator,
-    case when kpi_id = 'cac_payback_months' then 'months' else 'currency' end as unit
+    value,
+    numerator,
+    denominator,
+    unit
 from kpi_rows

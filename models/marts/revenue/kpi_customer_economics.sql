@@ -61,6 +61,8 @@ clv as (
 
     select
         period_start,
+        'all' as dimension_name,
+        'all' as dimension_value,
         gross_margin,
         lost_customers,
         {{ safe_divide('gross_margin', 'lost_customers') }} as clv
@@ -70,42 +72,38 @@ clv as (
 
 ),
 
-kpi_rows as (
+ltv_and_cac as (
 
     select
-        'clv_trailing_12m' as kpi_id,
-        period_start,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        clv as value,
-        gross_margin as numerator,
-        lost_customers as denominator,
-        'currency' as unit
-    from clv
-    union all
-    select
-        'ltv_to_cac' as kpi_id,
         clv.period_start,
         acquisition_cost.dimension_name,
         acquisition_cost.dimension_value,
-        {{ safe_divide('clv.clv', 'acquisition_cost.value') }} as value,
-        clv.clv as numerator,
-        acquisition_cost.value as denominator,
-        'multiple' as unit
+        clv.clv,
+        acquisition_cost.value as cac
     from clv
     inner join acquisition_cost
         on clv.period_start = acquisition_cost.period_start
+
+),
+
+kpi_rows as (
+
+    {{ kpi_ratio_rows('clv_trailing_12m', 'clv', 'gross_margin', 'lost_customers',
+                      unit='currency', period_grain='month') }}
+    union all
+    {{ kpi_ratio_rows('ltv_to_cac', 'ltv_and_cac', 'clv', 'cac',
+                      unit='multiple', period_grain='month') }}
 
 )
 
 select
     kpi_id,
-    'month' as period_grain,
+    period_grain,
     period_start,
     dimension_name,
     dimension_value,
-    cast(value as {{ type_double() }}) as value,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator,
+    value,
+    numerator,
+    denominator,
     unit
 from kpi_rows

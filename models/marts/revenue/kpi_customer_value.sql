@@ -138,13 +138,7 @@ customer_rows as (
 
 ),
 
-{%- set segment_dimensions = {
-    'all': "'all'",
-    'industry': 'industry',
-    'company_size': 'company_size_band',
-    'country': 'country',
-    'abm_target': 'abm_target',
-} %}
+{%- set segment_dimensions = customer_segment_dimensions() %}
 {%- set revenue_dimensions = {'type': 'opportunity_type'} %}
 {%- do revenue_dimensions.update(segment_dimensions) %}
 
@@ -202,39 +196,14 @@ cohort_sums as (
 
 kpi_rows as (
 
-    select
-        'revenue' as kpi_id,
-        'month' as period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        amount as value,
-        amount as numerator,
-        cast(null as {{ type_double() }}) as denominator
-    from revenue_sums
+    {{ kpi_count_rows('revenue', 'revenue_sums', 'amount', unit='currency', period_grain='month') }}
     union all
-    select
-        'clv_historical' as kpi_id,
-        'cohort_month' as period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        {{ safe_divide('gross_margin', 'customers') }} as value,
-        gross_margin as numerator,
-        customers as denominator
-    from cohort_sums
+    {{ kpi_ratio_rows('clv_historical', 'cohort_sums', 'gross_margin', 'customers',
+                      unit='currency', period_grain='cohort_month') }}
     union all
     -- (margin / customer-months) / (churned / customer-months): the months cancel
-    select
-        'clv' as kpi_id,
-        'cohort_month' as period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        {{ safe_divide('gross_margin', 'churned_customers') }} as value,
-        gross_margin as numerator,
-        churned_customers as denominator
-    from cohort_sums
+    {{ kpi_ratio_rows('clv', 'cohort_sums', 'gross_margin', 'churned_customers',
+                      unit='currency', period_grain='cohort_month') }}
 
 )
 
@@ -244,8 +213,8 @@ select
     period_start,
     dimension_name,
     dimension_value,
-    cast(value as {{ type_double() }}) as value,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator,
-    'currency' as unit
+    value,
+    numerator,
+    denominator,
+    unit
 from kpi_rows

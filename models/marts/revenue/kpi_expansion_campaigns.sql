@@ -116,16 +116,23 @@ counts as (
     from dimensioned
     group by period_start, dimension_name, dimension_value
 
+),
+
+kpi_rows as (
+
+    {{ kpi_ratio_rows('cross_sell_upsell_campaign_success', 'counts', 'expanded_customers',
+                      'targeted_customers', period_grain='month') }}
+
 )
 
 select
-    'cross_sell_upsell_campaign_success' as kpi_id,
-    'month' as period_grain,
+    kpi_id,
+    period_grain,
     period_start,
     dimension_name,
     dimension_value,
-    {{ safe_divide('expanded_customers', 'targeted_customers') }} as value,
-    cast(expanded_customers as {{ type_double() }}) as numerator,
-    cast(targeted_customers as {{ type_double() }}) as denominator,
-    'ratio' as unit
-from counts
+    value,
+    numerator,
+    denominator,
+    unit
+from kpi_rows

@@ -123,13 +123,7 @@ segmented_revenue as (
 
 ),
 
-{%- set dimensions = {
-    'all': "'all'",
-    'industry': 'industry',
-    'company_size': 'company_size_band',
-    'country': 'country',
-    'abm_target': 'abm_target',
-} %}
+{%- set dimensions = customer_segment_dimensions() %}
 
 customer_dimensioned as (
 
@@ -176,55 +170,21 @@ revenue_sums as (
 
 kpi_rows as (
 
-    select
-        'customer_retention_rate' as kpi_id,
-        period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        retained_customers as numerator,
-        starting_customers as denominator
-    from customer_counts
+    {{ kpi_ratio_rows('customer_retention_rate', 'customer_counts', 'retained_customers',
+                      'starting_customers') }}
     union all
-    select
-        'customer_churn_rate' as kpi_id,
-        period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        lost_customers as numerator,
-        starting_customers as denominator
-    from customer_counts
+    {{ kpi_ratio_rows('customer_churn_rate', 'customer_counts', 'lost_customers',
+                      'starting_customers') }}
     union all
-    select
-        'expansion_rate' as kpi_id,
-        period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        expanded_customers as numerator,
-        starting_customers as denominator
-    from customer_counts
+    {{ kpi_ratio_rows('expansion_rate', 'customer_counts', 'expanded_customers',
+                      'starting_customers') }}
     union all
-    select
-        'net_revenue_retention' as kpi_id,
-        'month' as period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        revenue_now as numerator,
-        revenue_then as denominator
-    from revenue_sums
+    -- net revenue retention exceeds 1 with expansion: a multiple, not a fraction
+    {{ kpi_ratio_rows('net_revenue_retention', 'revenue_sums', 'revenue_now', 'revenue_then',
+                      unit='multiple', period_grain='month') }}
     union all
-    select
-        'gross_revenue_retention' as kpi_id,
-        'month' as period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        revenue_now_without_expansion as numerator,
-        revenue_then as denominator
-    from revenue_sums
+    {{ kpi_ratio_rows('gross_revenue_retention', 'revenue_sums',
+                      'revenue_now_without_expansion', 'revenue_then', period_grain='month') }}
 
 )
 
@@ -234,9 +194,8 @@ select
     period_start,
     dimension_name,
     dimension_value,
-    {{ safe_divide('numerator', 'denominator') }} as value,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator,
-    -- net revenue retention exceeds 1 with expansion: a multiple, not a fraction
-    case when kpi_id = 'net_revenue_retention' then 'multiple' else 'ratio' end as unit
+    value,
+    numerator,
+    denominator,
+    unit
 from kpi_rows

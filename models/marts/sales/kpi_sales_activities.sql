@@ -136,27 +136,10 @@ efforts as (
 
 kpi_rows as (
 
-    select
-        'sales_activities' as kpi_id,
-        period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        cast(activity_count as {{ type_double() }}) as value,
-        cast(activity_count as {{ type_double() }}) as numerator,
-        cast(null as {{ type_double() }}) as denominator
-    from activity_counts
+    {{ kpi_count_rows('sales_activities', 'activity_counts', 'activity_count') }}
     union all
-    select
-        'activities_per_opportunity' as kpi_id,
-        'month' as period_grain,
-        period_start,
-        dimension_name,
-        dimension_value,
-        {{ safe_divide('activities_on_won', 'won_count') }} as value,
-        cast(activities_on_won as {{ type_double() }}) as numerator,
-        cast(won_count as {{ type_double() }}) as denominator
-    from efforts
+    {{ kpi_ratio_rows('activities_per_opportunity', 'efforts', 'activities_on_won', 'won_count',
+                      unit='count', period_grain='month') }}
 
 )
 
@@ -169,5 +152,5 @@ select
     value,
     numerator,
     denominator,
-    'count' as unit
+    unit
 from kpi_rows
