@@ -144,10 +144,9 @@ def _report_step(run: Run, database: Path, out_dir: Path | None) -> None:
 
     with run.step("report") as log:
         report.print_kpi_summary(database)
-        if hasattr(report, "write_report"):
-            written = report.write_report(database, out_dir or database.parent / "report")
-            log.write(f"report written to {written}\n")
-            run.echo(f"    report: {written}")
+        written = report.write_report(database, out_dir or database.parent / "report")
+        log.write(f"report written to {written}\n")
+        run.echo(f"    report: {written}")
 
 
 @app.command()
