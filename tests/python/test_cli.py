@@ -101,15 +101,24 @@ def test_an_unexpected_error_exits_1_with_its_traceback(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
-    """One `b2bkpi run` on a small sample, as a user would start it."""
+    """One `b2bkpi run` on a small sample's base, as a user would start it."""
     folder = tmp_path_factory.mktemp("cli_run")
-    generate(folder / "raw", folder / "truth", **SMALL, log=lambda message: None)
+    generate(folder / "raw", folder / "truth", **SMALL, log=lambda message: None,
+             daily_increments=1)
+    return folder, run_command(folder, "--raw", str(folder / "raw" / "base"))
+
+
+def run_command(folder: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DBT_TARGET_PATH": str(folder / "target")}
-    result = subprocess.run(
-        [b2bkpi_command(), "run", "--raw", str(folder / "raw"), "--as-of", AS_OF,
-         "--database", str(folder / "wh.duckdb")],
+    return subprocess.run(
+        [b2bkpi_command(), "run", *args, "--as-of", AS_OF, "--database",
+         str(folder / "wh.duckdb"), "--runs-dir", str(folder / "runs")],
         env=env, capture_output=True, text=True, timeout=600)
-    return folder, result
+
+
+def _raw_pages(database: Path) -> int:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("select count(*) from segment.pages").fetchone()[0]
 
 
 def test_run_prints_the_kpis_and_a_summary(full_run):
@@ -122,7 +131,7 @@ def test_run_prints_the_kpis_and_a_summary(full_run):
 
 def test_run_folder_has_a_log_per_step_and_the_summary(full_run):
     folder, _ = full_run
-    (run_folder,) = (folder / "runs").iterdir()
+    run_folder = min((folder / "runs").iterdir())  # the first run
     summary = json.loads((run_folder / "summary.json").read_text())
     steps = [step["step"] for step in summary["steps"]]
     assert steps == ["copy warehouse", "load", "check raw", "dbt build", "count rows",
@@ -135,3 +144,13 @@ def test_run_folder_has_a_log_per_step_and_the_summary(full_run):
     assert "OK created sql table model marts.kpi_values" in (
         run_folder / "04_dbt_build.log").read_text()
     assert "loaded salesforce.lead" in (run_folder / "02_load.log").read_text()
+
+
+def test_an_incremental_run_appends_the_next_day(full_run):
+    folder, first = full_run
+    assert first.returncode == 0
+    pages_before = _raw_pages(folder / "wh.duckdb")
+    result = run_command(folder, "--incremental", str(folder / "raw" / "day_1"))
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "--full-refresh" not in result.stdout and "published" in result.stdout
+    assert _raw_pages(folder / "wh.duckdb") > pages_before
