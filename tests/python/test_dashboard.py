@@ -157,11 +157,39 @@ def test_formatted_table_headers_units_and_missing_values():
         charts.formatted_table(frame, {"roi": ("ROI (×)", "multiple")})
 
 
+def rep_name(build, rep: str) -> str:
+    return build.query("select user_name from staging.stg_salesforce__user "
+                       f"where user_id = '{rep}'").user_name[0]
+
+
+def test_rep_filter_shows_names_and_selects_the_reps_rows(build, warehouse):
+    reps = data.cut_values(warehouse)["rep"]
+    in_kpi_values = build.query("select distinct dimension_value from marts.kpi_values "
+                                "where dimension_name = 'rep'").dimension_value
+    assert set(reps) == set(in_kpi_values)  # the options are the ids the marts cut by
+    rep = busiest_rep(build)
+    assert reps[rep] == rep_name(build, rep) != rep
+    assert list(reps.values()) == sorted(reps.values())  # listed by name
+    filters = data.Filters(*PERIOD, "rep", rep)
+    assert filters.describe(reps[rep]).endswith(f"rep = {reps[rep]}")
+    trend = data.monthly_trend(warehouse, [("sales_activities", "month")], filters)
+    expected = build.query(
+        "select period_start, numerator from marts.kpi_values where kpi_id = "
+        f"'sales_activities' and period_grain = 'month' and dimension_name = 'rep' and "
+        f"dimension_value = '{rep}' and period_start between '{PERIOD[0]}' and '{PERIOD[1]}' "
+        "order by period_start")
+    assert not expected.empty and set(trend.dimension_value) == {rep}
+    assert trend.numerator.tolist() == expected.numerator.tolist()
+
+
 def test_lead_queue_keeps_the_rank_order_of_the_chosen_rep(build, warehouse):
     rep = busiest_rep(build)
     queue = data.lead_queue(warehouse, data.Filters(*PERIOD, "rep", rep), limit=10)
     assert not queue.empty and set(queue.owner_id) == {rep}
+    assert set(queue.rep_name) == {rep_name(build, rep)}
     assert queue.priority_rank.is_monotonic_increasing
+    table = charts.formatted_table(queue, charts.QUEUE_COLUMNS)
+    assert set(table["Rep"]) == {rep_name(build, rep)}
 
 
 def test_bad_filters_and_missing_warehouse_are_named(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from test_dashboard import PERIOD, expected_pooled
+from test_dashboard import PERIOD, busiest_rep, expected_pooled, rep_name
 
 from b2bkpi.browser import CHROMIUM_ARGS, ensure_chromium
 from b2bkpi.dashboard import charts, data
@@ -109,4 +109,13 @@ def test_dashboard_in_chromium(build, dashboard_url, page, tmp_path):
     expect(page.get_by_test_id("tile-net_revenue_retention")).to_contain_text("total (all)")
     screenshot = tmp_path / "dashboard_paid_search.png"
     page.screenshot(path=screenshot)
+
+    # the rep filter lists names and filters by the rep's id
+    rep = busiest_rep(build)
+    page.get_by_test_id("stSelectbox").filter(has_text="Rep").click()
+    page.get_by_role("option", name=rep_name(build, rep), exact=True).click()
+    expect(page.get_by_test_id("tile-lead_to_mql_rate")).to_contain_text(
+        f"cut: {rep_name(build, rep)}")
+    expect(page.get_by_test_id("actual-lead_to_mql_rate")).to_have_text(charts.format_value(
+        expected_pooled(build, "lead_to_mql_rate", "cohort_month", ("rep", rep)), "ratio"))
     print(f"\nscreenshots: {Path(tmp_path)} ({time.monotonic() - started:.1f} s in the browser)")

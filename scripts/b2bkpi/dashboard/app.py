@@ -8,7 +8,7 @@ import streamlit as st
 from b2bkpi.dashboard import charts, data
 
 ALL = "All"
-CUT_LABELS = {"channel": "Channel", "segment": "Segment (company size)", "rep": "Rep (owner id)"}
+CUT_LABELS = {"channel": "Channel", "segment": "Segment (company size)", "rep": "Rep"}
 
 
 def _keep_one_cut(chosen: str) -> None:
@@ -18,16 +18,19 @@ def _keep_one_cut(chosen: str) -> None:
             st.session_state[f"filter_{cut}"] = ALL
 
 
-def sidebar_filters(warehouse: data.Warehouse) -> data.Filters:
+def sidebar_filters(warehouse: data.Warehouse, values: dict[str, dict[str, str]]
+                    ) -> data.Filters:
+    """The period slider and one select box per cut; `values` are data.cut_values."""
     first, last = data.month_range(warehouse)
     default = data.default_filters(warehouse)
     months = [month.date() for month in pd.date_range(first, last, freq="MS")]
     start, end = st.sidebar.select_slider(
         "Period (months)", options=months, value=(default.start, default.end),
         format_func=lambda month: f"{month:%Y-%m}", key="filter_period")
-    values = data.cut_values(warehouse)
     for cut, label in CUT_LABELS.items():
+        # the options are what the filter selects by (a rep's id), the labels what it shows
         st.sidebar.selectbox(label, [ALL, *values[cut]], key=f"filter_{cut}",
+                             format_func=lambda value, labels=values[cut]: labels.get(value, value),
                              on_change=_keep_one_cut, args=(cut,))
     st.sidebar.caption(
         "One of channel, segment or rep applies at a time (the marts break each KPI down by "
@@ -41,11 +44,15 @@ def sidebar_filters(warehouse: data.Warehouse) -> data.Filters:
     return data.Filters(start, end)
 
 
-def scorecard_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
+def scorecard_section(warehouse: data.Warehouse, filters: data.Filters,
+                      value_label: str) -> None:
     st.header("Scorecard")
     st.caption("Actual over the period against target (kpi_targets seed; monthly count "
                "targets summed over the months). Gap = actual − target.")
-    st.html(charts.tiles_html(data.scorecard(warehouse, filters)))
+    tiles = data.scorecard(warehouse, filters)
+    # a tile cut by the filter names its value as the filter shows it (a rep by name)
+    tiles["shown_cut"] = tiles.shown_cut.replace({filters.value: value_label})
+    st.html(charts.tiles_html(tiles))
 
 
 def funnel_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
@@ -132,10 +139,12 @@ def lead_queue_section(warehouse: data.Warehouse, filters: data.Filters) -> None
 def main() -> None:
     st.set_page_config(page_title="B2B KPI dashboard", layout="wide")
     warehouse = data.Warehouse.from_env()
-    filters = sidebar_filters(warehouse)
+    values = data.cut_values(warehouse)
+    filters = sidebar_filters(warehouse, values)
     st.title("B2B marketing & sales KPIs")
-    st.markdown(f"**{filters.describe()}**")
-    scorecard_section(warehouse, filters)
+    value_label = values.get(filters.cut, {}).get(filters.value, filters.value)
+    st.markdown(f"**{filters.describe(value_label)}**")
+    scorecard_section(warehouse, filters, value_label)
     funnel_section(warehouse, filters)
     trends_section(warehouse, filters)
     channel_section(warehouse, filters)

@@ -33,7 +33,7 @@ CAMPAIGN_COLUMNS = {
     "roas": ("ROAS (×)", "multiple")}
 QUEUE_COLUMNS = {
     "priority_rank": ("Rank", "count"), "lead_id": ("Lead id", ""),
-    "owner_id": ("Rep (owner id)", ""), "channel": ("Channel", ""),
+    "rep_name": ("Rep", ""), "channel": ("Channel", ""),
     "company_size_band": ("Company size (employees)", ""), "current_stage": ("Stage", ""),
     "grade": ("Grade", ""), "score": ("Score (points)", "score"),
     "priority_reason": ("Why this rank", "")}

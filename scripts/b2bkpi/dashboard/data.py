@@ -129,9 +129,13 @@ class Filters:
     def months(self) -> int:
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
 
-    def describe(self) -> str:
+    def describe(self, shown_value: str | None = None) -> str:
+        """The period and cut in words; `shown_value` replaces the cut's value (a rep's
+        name instead of its id)."""
         period = f"{self.start:%Y-%m} to {self.end:%Y-%m}"
-        return period if self.cut == "all" else f"{period}, {self.cut} = {self.value}"
+        if self.cut == "all":
+            return period
+        return f"{period}, {self.cut} = {shown_value or self.value}"
 
 
 def month_range(warehouse: Warehouse) -> tuple[dt.date, dt.date]:
@@ -155,14 +159,23 @@ def shown_unit(kpi_id: str, unit: str) -> str:
     return "ratio" if kpi_id in SHOWN_AS_PERCENT else unit
 
 
-def cut_values(warehouse: Warehouse) -> dict[str, list[str]]:
-    """The values each filter offers, as the marts spell them."""
+def cut_values(warehouse: Warehouse) -> dict[str, dict[str, str]]:
+    """Per filter, the values it offers (as the marts spell them: what it filters by) and
+    their labels, in label order: a rep's name from dim_reps for the rep ids (the id itself
+    when dim_reps has no name, e.g. 'unknown'), the value itself for the other cuts."""
     names = [dimension for dimension, _ in CUTS.values()]
     rows = warehouse.query(
-        "select distinct dimension_name, dimension_value from marts.kpi_values "
-        f"where dimension_name in ({', '.join('?' for _ in names)}) order by dimension_value",
-        names)
-    return {cut: rows.loc[rows.dimension_name == dimension, "dimension_value"].tolist()
+        f"""
+        select distinct cut_rows.dimension_name, cut_rows.dimension_value,
+            coalesce(reps.rep_name, cut_rows.dimension_value) as label
+        from marts.kpi_values as cut_rows
+        left join marts.dim_reps as reps
+            on cut_rows.dimension_name = 'rep' and cut_rows.dimension_value = reps.rep_id
+        where cut_rows.dimension_name in ({', '.join('?' for _ in names)})
+        order by label, cut_rows.dimension_value
+        """, names)
+    return {cut: dict(rows.loc[rows.dimension_name == dimension, ["dimension_value", "label"]]
+                      .itertuples(index=False))
             for cut, (dimension, _) in CUTS.items()}
 
 
@@ -382,17 +395,20 @@ def abm_comparison(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
 
 def lead_queue(warehouse: Warehouse, filters: Filters, limit: int = 25) -> pd.DataFrame:
     """The top of the sales queue (`lead_priority`, as of the build), for the filter's
-    channel, segment or rep; the period does not apply to a current queue."""
+    channel, segment or rep, with the owner's name (its id when dim_reps has none); the
+    period does not apply to a current queue."""
     where, params = "1 = 1", []
     if filters.cut != "all":
         where, params = f"lifecycle.{CUTS[filters.cut][1]} = ?", [filters.value]
     return warehouse.query(
         f"""
-        select priority.priority_rank, priority.lead_id, priority.owner_id, lifecycle.channel,
+        select priority.priority_rank, priority.lead_id, priority.owner_id,
+            coalesce(reps.rep_name, priority.owner_id) as rep_name, lifecycle.channel,
             lifecycle.company_size_band, priority.current_stage, priority.grade,
             priority.score, priority.priority_reason
         from marts.lead_priority as priority
         left join marts.fct_lead_lifecycle as lifecycle on priority.lead_id = lifecycle.lead_id
+        left join marts.dim_reps as reps on priority.owner_id = reps.rep_id
         where {where}
         order by priority.priority_rank
         limit {int(limit)}
