@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from b2bkpi.bench import _scales, write_chart
+from b2bkpi.bench import _scales, main, write_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -31,3 +31,10 @@ def test_scales_must_be_positive_whole_numbers(text):
 
 def test_scales_are_read_in_order():
     assert _scales("2000, 20000") == [2000, 20000]
+
+
+def test_postgres_scales_must_be_benchmarked_scales(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--scales", "2000", "--postgres-scales", "2000,20000", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "--postgres-scales [20000] are not among --scales [2000]" in capsys.readouterr().err
