@@ -46,6 +46,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from b2bkpi.generator import ads, crm, daily, exports, marketo, mess, output, truth, web
@@ -77,9 +78,45 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     out_dir, truth_dir = Path(out_dir), Path(truth_dir)
     sim = Sim(seed, n_leads, start, end)
     cut = daily.first_increment_us(sim, daily_increments) if daily_increments else None
+    tables, truths, previous, rejects = _simulate(sim, log)
+    # written as soon as possible and dropped: only the raw tables stay in memory
+    for name in [n for n in truth.SCHEMAS if n in truths]:
+        rows = output.write_truth(truth_dir, name, truths.pop(name), truth.SCHEMAS[name])
+        log(f"wrote truth/{name:<36} {rows:>10,} rows")
+
+    rejected = {}
+    for source, table, record, _ in rejects:
+        rejected.setdefault(f"{source}/{table}", set()).add(record)
+    for contract in TABLES:
+        name = f"{contract.source}/{contract.name}"
+        output.write_clean(truth_dir, contract, tables[name], rejected.get(name, set()))
+    log("wrote truth/clean: every raw table before the mess")
+    mess.apply(sim, tables, previous)
+    if cut is not None:
+        daily.add_late_changes(sim, tables, previous, cut, daily_increments)
+    counts, accounting = {}, []
+    for contract in TABLES:
+        name = f"{contract.source}/{contract.name}"
+        table = tables.pop(name)  # freed once written
+        if cut is None:
+            counts[name] = output.write_raw(out_dir, contract, table)
+        else:
+            counts[name] = _write_daily(sim, out_dir, name, contract, table, cut, daily_increments)
+        accounting.append({"source": contract.source, "table_name": contract.name,
+                           **output.row_accounting(contract, table, rejected.get(name, set()))})
+        log(f"wrote {name:<42} {counts[name]:>10,} rows")
+    rows = output.write_truth(truth_dir, "expected_row_counts", pd.DataFrame(accounting),
+                              truth.SCHEMAS["expected_row_counts"])
+    log(f"wrote truth/{'expected_row_counts':<36} {rows:>10,} rows")
+    return counts
+
+
+def _simulate(sim: Sim, log) -> tuple[dict, dict, dict, list]:
+    """The world before the mess: the raw tables ('source/table'), the truth tables, the
+    earlier versions of records and the rejects. Everything else the simulation built is
+    dropped on return."""
     fx = Fx(sim, sim.rng("fx"))
     catalogue = ads.catalogue(sim)
-
     company = crm.build(sim, fx, catalogue)
     log(f"simulated Salesforce: {len(company.people):,} leads")
     site = web.build(sim, company.people, catalogue)
@@ -99,43 +136,19 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     assert not missing, f"the simulation produced no {missing}"
     truths = truth.build(company, site, email_sends, ad_spend)
     log("simulated ad platforms and exports; built the truth")
-
-    rejected = {}
-    for source, table, record, _ in company.rejects:
-        rejected.setdefault(f"{source}/{table}", set()).add(record)
-    for contract in TABLES:
-        name = f"{contract.source}/{contract.name}"
-        output.write_clean(truth_dir, contract, tables[name], rejected.get(name, set()))
-    log("wrote truth/clean: every raw table before the mess")
-    mess.apply(sim, tables, company.previous)
-    if cut is not None:
-        daily.add_late_changes(sim, tables, company.previous, cut, daily_increments)
-    counts, accounting = {}, []
-    for contract in TABLES:
-        name = f"{contract.source}/{contract.name}"
-        if cut is None:
-            counts[name] = output.write_raw(out_dir, contract, tables[name])
-        else:
-            counts[name] = _write_daily(sim, out_dir, name, contract, tables[name], cut,
-                                        daily_increments)
-        accounting.append({"source": contract.source, "table_name": contract.name,
-                           **output.row_accounting(contract, tables[name], rejected.get(name, set()))})
-        log(f"wrote {name:<42} {counts[name]:>10,} rows")
-    truths["expected_row_counts"] = pd.DataFrame(accounting)
-    for name, schema in truth.SCHEMAS.items():
-        rows = output.write_truth(truth_dir, name, truths[name], schema)
-        log(f"wrote truth/{name:<36} {rows:>10,} rows")
-    return counts
+    return tables, truths, company.previous, company.rejects
 
 
 def _write_daily(sim: Sim, out_dir: Path, name: str, contract, table, cut: int,
                  n_days: int) -> int:
     """Write one table as its base and one part per increment day; return its row count."""
-    parts = daily.split(sim.rng(f"daily:landing:{name}"), table,
-                        daily.load_stamps(name, contract, table), cut, n_days)
+    day = daily.landing_days(sim.rng(f"daily:landing:{name}"),
+                             daily.load_stamps(name, contract, table), cut, n_days)
+    if day is None:  # a file export: whole in the base
+        return output.write_raw(out_dir / "base", contract, table)
     folders = ["base", *(f"day_{k}" for k in range(1, n_days + 1))]
-    return sum(output.write_raw(out_dir / folder, contract, part)
-               for folder, part in zip(folders, parts) if part is not None)
+    return sum(output.write_raw(out_dir / folder, contract, table, np.flatnonzero(day == k))
+               for k, folder in enumerate(folders))
 
 
 def _date(text: str) -> date:

@@ -154,7 +154,7 @@ def ascii_strings(chars: np.ndarray) -> pa.Array:
     """A string array from an (n, width) matrix of ASCII codes, without a Python loop."""
     n, width = chars.shape
     fixed = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(width), n, [None, pa.py_buffer(np.ascontiguousarray(chars).tobytes())])
+        pa.binary(width), n, [None, pa.py_buffer(np.ascontiguousarray(chars).reshape(-1))])
     return fixed.cast(pa.string())
 
 

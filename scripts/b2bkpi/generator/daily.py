@@ -25,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from b2bkpi.generator.core import DAY, HOUR, MINUTE, SECOND, Sim, day_us, whole_seconds
 from b2bkpi.generator.mess import FIVETRAN_SOURCES
@@ -147,22 +146,16 @@ def _late_pages(sim: Sim, rng: np.random.Generator, pages: pa.Table, cut: int) -
     return pages.set_column(index, "received_at", pa.array(received.view("datetime64[us]")))
 
 
-def split(rng: np.random.Generator, table, stamps: np.ndarray | None, cut: int,
-          n_days: int) -> list:
-    """The table's rows per load day: [base, day 1, ..., day n]; a file export (no stamps)
-    is whole in the base and None on the increment days. A share of the rows stamped in the
-    last hours before a load lands with the next load (a sync still running, a Segment batch
-    written late): an increment holds rows stamped before the latest one already loaded."""
+def landing_days(rng: np.random.Generator, stamps: np.ndarray | None, cut: int,
+                 n_days: int) -> np.ndarray | None:
+    """The load day of each row: 0 for the base, k for increment day k; None for a file
+    export (no stamps), whole in the base. A share of the rows stamped in the last hours
+    before a load lands with the next load (a sync still running, a Segment batch written
+    late): an increment holds rows stamped before the latest one already loaded."""
     if stamps is None:
-        return [table] + [None] * n_days
+        return None
     day = np.where(stamps < cut, 0, np.minimum((stamps - cut) // DAY + 1, n_days))
     before_load = ((stamps - cut) % DAY >= DAY - LATE_LANDING_HOURS * HOUR) \
         & (stamps >= cut - LATE_LANDING_HOURS * HOUR)
     late = before_load & (day < n_days) & (rng.random(len(day)) < LATE_LANDING_SHARE)
-    day = day + late
-    parts = []
-    for k in range(n_days + 1):
-        mask = day == k
-        parts.append(table[mask].reset_index(drop=True) if isinstance(table, pd.DataFrame)
-                     else table.filter(pc.equal(pa.array(day), k)))
-    return parts
+    return day + late

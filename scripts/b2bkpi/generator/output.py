@@ -20,11 +20,15 @@ MARKETO_ZONED = ("activity_date", "created_at", "updated_at")
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
                "boolean": pa.bool_(), "date": pa.date32(), "timestamp": pa.timestamp("us"),
                "timestamp_text": pa.string()}
+# Parquet files are written one row group at a time, so that only one row group of a large
+# table is ever converted (and its dictionary-encoded strings decoded) at once. Arrow's default
+# row group length: the bytes are the same as those of one `pq.write_table` of the whole table.
+ROW_GROUP_ROWS = 1024 * 1024
 
 
 def _array(values, logical: str) -> pa.Array:
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+    if isinstance(values, pa.ChunkedArray):  # cast first: chunks may differ in dictionary
+        values = values.cast(ARROW_TYPES[logical]).combine_chunks()
     if isinstance(values, pa.Array):
         return values.cast(ARROW_TYPES[logical])
     values = np.asarray(values)
@@ -57,36 +61,68 @@ def to_arrow(contract: RawTable, data, only_present: bool = False) -> pa.Table:
     return pa.table(arrays, names=list(columns))
 
 
-def write_raw(out_dir: Path, contract: RawTable, data) -> int:
-    table = to_arrow(contract, data)
-    path = out_dir / contract.source / contract.file_name
+def _rows(data, rows: np.ndarray | slice):
+    """The given rows (positions or a slice) of a DataFrame or an Arrow table."""
+    if isinstance(data, pd.DataFrame):
+        return data.iloc[rows]
+    if isinstance(rows, slice):
+        return data.slice(rows.start, rows.stop - rows.start)
+    return data.take(rows)
+
+
+def _num_rows(data) -> int:
+    return data.num_rows if isinstance(data, pa.Table) else len(data)
+
+
+def _write_parquet(path: Path, data, rows: np.ndarray | None, convert) -> int:
+    """Write `rows` of `data` (all when None) row group by row group, each converted to Arrow
+    by `convert`; return the number of rows written."""
+    n = _num_rows(data) if rows is None else len(rows)
+
+    def group(start: int):
+        stop = min(start + ROW_GROUP_ROWS, n)
+        return convert(_rows(data, slice(start, stop) if rows is None else rows[start:stop]))
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    if contract.file_format == "csv":
-        frame = table.to_pandas()
-        for name, logical in contract.columns.items():
-            if logical == "date":
-                frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    else:
-        pq.write_table(table, path, compression="zstd")
+    first = group(0)
+    with pq.ParquetWriter(path, first.schema, compression="zstd") as writer:
+        writer.write_table(first)
+        del first
+        for start in range(ROW_GROUP_ROWS, n, ROW_GROUP_ROWS):
+            writer.write_table(group(start))
+    return n
+
+
+def write_raw(out_dir: Path, contract: RawTable, data, rows: np.ndarray | None = None) -> int:
+    """Write the table (only `rows`, positions, when given); return its number of rows."""
+    path = out_dir / contract.source / contract.file_name
+    if contract.file_format == "parquet":
+        return _write_parquet(path, data, rows, lambda part: to_arrow(contract, part))
+    table = to_arrow(contract, data if rows is None else _rows(data, rows))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = table.to_pandas()
+    for name, logical in contract.columns.items():
+        if logical == "date":
+            frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     return table.num_rows
 
 
 def write_truth(truth_dir: Path, name: str, frame: pd.DataFrame, schema: dict[str, pa.DataType]) -> int:
-    arrays = []
-    for column, kind in schema.items():
-        values = frame[column]
-        if pa.types.is_timestamp(kind):
-            arrays.append(_array(values.to_numpy(), "timestamp"))
-        elif pa.types.is_date(kind):
-            arrays.append(_array(values.to_numpy(), "date"))
-        else:
-            arrays.append(pa.array(values.to_numpy(dtype=object) if kind == pa.string()
-                                   else values.to_numpy(), kind, from_pandas=True))
-    truth_dir.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table(arrays, names=list(schema)), truth_dir / f"{name}.parquet",
-                   compression="zstd")
-    return len(frame)
+    def convert(part: pd.DataFrame) -> pa.Table:
+        arrays = []
+        for column, kind in schema.items():
+            values = part[column]
+            if pa.types.is_timestamp(kind):
+                arrays.append(_array(values.to_numpy(), "timestamp"))
+            elif pa.types.is_date(kind):
+                arrays.append(_array(values.to_numpy(), "date"))
+            else:
+                arrays.append(pa.array(values.to_numpy(dtype=object) if kind == pa.string()
+                                       else values.to_numpy(), kind, from_pandas=True))
+        return pa.table(arrays, names=list(schema))
+
+    return _write_parquet(truth_dir / f"{name}.parquet", frame, None, convert)
 
 
 def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str, int]:
@@ -116,19 +152,24 @@ def write_clean(truth_dir: Path, contract: RawTable, data, rejected_ids: set[str
     """The table as the simulation made it, before any mess: no soft-deleted or rejectable
     rows, no re-sync copies, canonical casing, UTC timestamps. Oracles of KPIs outside the
     lead funnel read these (`<truth>/clean/<source>/<table>.parquet`)."""
-    table = to_arrow(contract, data, only_present=True)
-    keep = np.ones(table.num_rows, bool)
+    names = data.column_names if isinstance(data, pa.Table) else list(data.columns)
+    columns = {c: t for c, t in {**contract.columns, **EXTRA_COLUMNS}.items() if c in names}
+    keep = np.ones(_num_rows(data), bool)
     for flag in ("is_deleted", "_fivetran_deleted"):
-        if flag in table.column_names:
-            keep &= ~table[flag].fill_null(False).to_numpy(zero_copy_only=False)
-    if "id" in table.column_names and rejected_ids:
-        keep &= ~np.isin(table["id"].to_numpy(zero_copy_only=False).astype(str), list(rejected_ids))
-    table = table.filter(pa.array(keep))
-    zoned = [i for i, field in enumerate(table.schema) if pa.types.is_timestamp(field.type)
-             and field.type.tz is not None]
-    for i in zoned:
-        table = table.set_column(i, table.schema[i].name, table.column(i).cast(pa.timestamp("us")))
+        if flag in columns:
+            keep &= ~_array(data[flag], columns[flag]).fill_null(False).to_numpy(zero_copy_only=False)
+    if "id" in columns and rejected_ids:
+        ids = _array(data["id"], columns["id"]).to_numpy(zero_copy_only=False)
+        keep &= ~np.isin(ids.astype(str), list(rejected_ids))
+
+    def convert(part) -> pa.Table:
+        table = to_arrow(contract, part, only_present=True)
+        zoned = [i for i, field in enumerate(table.schema) if pa.types.is_timestamp(field.type)
+                 and field.type.tz is not None]
+        for i in zoned:
+            table = table.set_column(i, table.schema[i].name,
+                                     table.column(i).cast(pa.timestamp("us")))
+        return table
+
     path = truth_dir / "clean" / contract.source / f"{contract.name}.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
-    return table.num_rows
+    return _write_parquet(path, data, None if keep.all() else np.flatnonzero(keep), convert)

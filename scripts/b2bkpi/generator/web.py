@@ -7,7 +7,7 @@ device to a later content-download form, an anonymous visitor to its first page.
 starting before the range are dropped and pages after it cut.
 
 Millions of pages: categories are small integer codes until the string columns are built
-with Arrow `take`.
+with Arrow `take`, and repeated strings stay dictionary-encoded (`_coded`).
 """
 
 from __future__ import annotations
@@ -270,46 +270,10 @@ def _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, t
 
     def user_ids(visitor: np.ndarray, t: np.ndarray) -> pa.Array:
         """The lead's user id on events at or after the visitor's identify, else null."""
-        return lead_user.take(pa.array(np.maximum(lead_idx[visitor], 0), mask=t < identify_at[visitor]))
+        return _coded(np.maximum(lead_idx[visitor], 0), lead_user, null=t < identify_at[visitor])
 
-    pv, ps, pt = (pages[c].to_numpy() for c in ("visitor", "session", "t"))
-    path = pages["path"].to_numpy()
-    landing = pages["k"].to_numpy() == 0
-    channel = sessions["channel"].to_numpy()[ps]
-    # UTM parameters on landing pages: keys 0..len(ads)-1 the ad campaigns, then email ones
-    utm = [(UTM_SOURCE[a.platform], UTM_MEDIUM[a.platform], a.name) for a in ads]
-    utm += [("marketo", "email", name) for name in N.EMAIL_UTM_CAMPAIGNS]
-    key = np.where(landing, sessions["campaign"].to_numpy()[ps], -1)
-    email = landing & (channel == CH["email"])
-    key[email] = len(ads) + rng.integers(0, len(N.EMAIL_UTM_CAMPAIGNS), int(email.sum()))
-    no_utm = key < 0
-
-    def utm_part(i: int) -> pa.Array:
-        return pa.array([u[i] for u in utm]).take(pa.array(np.maximum(key, 0), mask=no_utm))
-
-    query = pa.array([f"?utm_source={s}&utm_medium={m}&utm_campaign={c}" for s, m, c in utm] + [""])
-    url = pc.binary_join_element_wise(N.SITE, pa.array(PATHS).take(path),
-                                      query.take(np.where(no_utm, len(utm), key)), "")
-    if isinstance(url, pa.ChunkedArray):  # large columns may come back in chunks
-        url = url.combine_chunks()
-    previous_url = pa.concat_arrays([pa.nulls(1, pa.string()), url.slice(0, max(len(pages) - 1, 0))])
-    referrer = pc.if_else(pa.array(landing), _landing_referrer(rng, channel, key, ads),
-                          previous_url.slice(0, len(pages)))
-    page_table = pa.table({
-        "id": uuids(rng, len(pages)),
-        "anonymous_id": anonymous_id.take(pv),
-        "user_id": user_ids(pv, pt),
-        "timestamp": iso_with_offset(pt, tz[pv]),
-        "received_at": pa.array(np.minimum(pt + rng.integers(50, 3000, len(pages)) * 1000,
-                                           t_end).view("datetime64[us]")),
-        "path": pa.array(PATHS).take(path),
-        "url": url, "referrer": referrer,
-        "title": pa.array([title for title, _ in N.PAGES.values()]).take(path),
-        "context_campaign_source": utm_part(0),
-        "context_campaign_medium": utm_part(1),
-        "context_campaign_name": utm_part(2),
-        "context_ip": ip.take(pv),
-    })
+    page_table = _page_table(rng, pages, sessions, ads, t_end, anonymous_id, ip, tz, user_ids)
+    pv, pt, path = (pages[c].to_numpy() for c in ("visitor", "t", "path"))
 
     known = np.flatnonzero(identified)
     known = known[np.argsort(visitors["anchor_time"].to_numpy()[known], kind="stable")]
@@ -352,9 +316,53 @@ def _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, t
     )
 
 
-def _landing_referrer(rng, channel: np.ndarray, key: np.ndarray, ads) -> pa.Array:
-    """Where a landing came from: a search engine, a referring site, the ad platform, or
-    nothing (direct, email)."""
+def _page_table(rng, pages, sessions, ads, t_end, anonymous_id, ip, tz, user_ids) -> pa.Table:
+    """segment/pages (its own function: the per-page temporaries go when it returns)."""
+    pv, ps, pt = (pages[c].to_numpy() for c in ("visitor", "session", "t"))
+    path = pages["path"].to_numpy()
+    landing = pages["k"].to_numpy() == 0
+    channel = sessions["channel"].to_numpy()[ps]
+    # UTM parameters on landing pages: keys 0..len(ads)-1 the ad campaigns, then email ones
+    utm = [(UTM_SOURCE[a.platform], UTM_MEDIUM[a.platform], a.name) for a in ads]
+    utm += [("marketo", "email", name) for name in N.EMAIL_UTM_CAMPAIGNS]
+    key = np.where(landing, sessions["campaign"].to_numpy()[ps], -1)
+    email = landing & (channel == CH["email"])
+    key[email] = len(ads) + rng.integers(0, len(N.EMAIL_UTM_CAMPAIGNS), int(email.sum()))
+    no_utm = key < 0
+
+    def utm_part(i: int) -> pa.Array:
+        return _coded(np.maximum(key, 0), pa.array([u[i] for u in utm]), null=no_utm)
+
+    # every URL is a path and a query (the last one empty): code path * queries + query
+    queries = [f"?utm_source={s}&utm_medium={m}&utm_campaign={c}" for s, m, c in utm] + [""]
+    urls = pa.array([N.SITE + p + q for p in PATHS for q in queries])
+    url = path * len(queries) + np.where(no_utm, len(utm), key)
+    # the referrer: where a landing came from, else the previous page's URL
+    landing_referrer = _landing_referrer(rng, channel, key, ads)
+    referrer = np.where(landing, landing_referrer, len(REFERRERS) + np.r_[0, url[:-1]])
+    no_referrer = np.where(landing, landing_referrer < 0, np.arange(len(pages)) == 0)
+    return pa.table({
+        "id": uuids(rng, len(pages)),
+        "anonymous_id": _coded(pv, anonymous_id),
+        "user_id": user_ids(pv, pt),
+        "timestamp": iso_with_offset(pt, tz[pv]),
+        "received_at": pa.array(np.minimum(pt + rng.integers(50, 3000, len(pages)) * 1000,
+                                           t_end).view("datetime64[us]")),
+        "path": _coded(path, pa.array(PATHS)),
+        "url": _coded(url, urls),
+        "referrer": _coded(np.maximum(referrer, 0), pa.concat_arrays([pa.array(REFERRERS), urls]),
+                           null=no_referrer),
+        "title": _coded(path, pa.array([title for title, _ in N.PAGES.values()])),
+        "context_campaign_source": utm_part(0),
+        "context_campaign_medium": utm_part(1),
+        "context_campaign_name": utm_part(2),
+        "context_ip": _coded(pv, ip),
+    })
+
+
+def _landing_referrer(rng, channel: np.ndarray, key: np.ndarray, ads) -> np.ndarray:
+    """Where a landing came from (index into `REFERRERS`): a search engine, a referring site,
+    the ad platform, or nothing (-1: direct, email)."""
     n = len(channel)
     n_search, n_sites = len(N.SEARCH_REFERRERS), len(N.REFERRAL_SITES)
     code = np.full(n, -1)
@@ -364,7 +372,15 @@ def _landing_referrer(rng, channel: np.ndarray, key: np.ndarray, ads) -> pa.Arra
     social = {"google_ads": 0, "linkedin_ads": 1, "facebook_ads": 2}
     for name, offset in social.items():
         code = np.where((platform == name) & (key >= 0), n_search + n_sites + offset, code)
-    return pa.array(REFERRERS).take(pa.array(np.maximum(code, 0), mask=code < 0))
+    return code
+
+
+def _coded(codes: np.ndarray, values: pa.Array, null: np.ndarray | None = None) -> pa.Array:
+    """`values` taken at `codes` (null where `null`), kept dictionary-encoded: a page's strings
+    repeat (its visitor's id and IP, a few thousand URLs), and millions of pages stay small
+    until the writer decodes them, one row group at a time."""
+    width = next(t for t in (np.int8, np.int16, np.int32) if len(values) <= np.iinfo(t).max)
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(width), mask=null), values)
 
 
 def _session_truth(sessions, pages, converted, anonymous_id, ads) -> pd.DataFrame:
@@ -378,8 +394,9 @@ def _session_truth(sessions, pages, converted, anonymous_id, ads) -> pd.DataFram
         "session_start": pages["t"].to_numpy()[first],
         "session_end": pages["t"].to_numpy()[last],
         "page_count": last - first + 1,
-        "landing_path": np.array(PATHS)[pages["path"].to_numpy()[first]],
-        "channel": np.array(CHANNELS)[sessions["channel"].to_numpy()[session]],
+        # categorical: one byte per session, not a fixed-width string array on the way
+        "landing_path": pd.Categorical.from_codes(pages["path"].to_numpy()[first], PATHS),
+        "channel": pd.Categorical.from_codes(sessions["channel"].to_numpy()[session], CHANNELS),
         "utm_campaign": names[sessions["campaign"].to_numpy()[session]],
         "has_form_fill": converted[session],
     })
@@ -409,8 +426,10 @@ def iso_with_offset(utc_us: np.ndarray, zones: np.ndarray) -> pa.Array:
     dates = np.frombuffer("".join(f"{d}T" for d in days).encode(), np.uint8).reshape(-1, 11)
     in_day = ms - day * 86_400_000
     seconds = in_day // 1000
-    n = len(ms)
-    colon, dot = np.full((n, 1), ord(":"), np.uint8), np.full((n, 1), ord("."), np.uint8)
-    return ascii_strings(np.hstack([
-        dates[day - first], _DIGITS2[seconds // 3600], colon, _DIGITS2[seconds // 60 % 60], colon,
-        _DIGITS2[seconds % 60], dot, _DIGITS3[in_day % 1000], _OFFSETS[(offset + 720) // 15]]))
+    chars = np.empty((len(ms), 29), np.uint8)  # filled in place: millions of rows
+    for column, part in ((0, dates[day - first]), (11, _DIGITS2[seconds // 3600]),
+                         (14, _DIGITS2[seconds // 60 % 60]), (17, _DIGITS2[seconds % 60]),
+                         (20, _DIGITS3[in_day % 1000]), (23, _OFFSETS[(offset + 720) // 15])):
+        chars[:, column:column + part.shape[1]] = part
+    chars[:, [13, 16]], chars[:, 19] = ord(":"), ord(".")
+    return ascii_strings(chars)
