@@ -28,6 +28,12 @@
         ~ ' / w_total',
     'time_decay': 'decay_weight / decay_total',
 } %}
+{#- A touch counts at or before the opportunity's creation, within the lookback window. #}
+{%- set in_window -%}
+    touchpoints.touched_at <= opportunities.opportunity_created_at
+    and touchpoints.touched_at
+    >= {{ dbt.dateadd('day', -lookback_days, 'opportunities.opportunity_created_at') }}
+{%- endset %}
 with opportunities as (
 
     select * from {{ ref('int_attribution_opportunities') }}
@@ -40,27 +46,31 @@ touchpoints as (
 
 ),
 
--- A touch belongs to an opportunity if it is a touch of its account's people or of the
--- lead converted into it.
-belonging as (
+-- Counted: a touch of the account's people or of the lead converted into the opportunity, in
+-- the window; the window is part of each join so that an account's touches outside it are
+-- never paired with its opportunities.
+counted_pairs as (
 
     select
         opportunities.opportunity_id,
         touchpoints.touchpoint_id
     from opportunities
     inner join touchpoints
-        on opportunities.account_id = touchpoints.account_id
+        on
+            opportunities.account_id = touchpoints.account_id
+            and {{ in_window }}
     union
     select
         opportunities.opportunity_id,
         touchpoints.touchpoint_id
     from opportunities
     inner join touchpoints
-        on opportunities.lead_id = touchpoints.lead_id
+        on
+            opportunities.lead_id = touchpoints.lead_id
+            and {{ in_window }}
 
 ),
 
--- Counted: at or before the opportunity's creation, within the lookback window.
 counted as (
 
     select
@@ -73,15 +83,11 @@ counted as (
         touchpoints.platform,
         {{ days_between('touchpoints.touched_at', 'opportunities.opportunity_created_at') }}
             as days_before_opportunity
-    from belonging
+    from counted_pairs
     inner join opportunities
-        on belonging.opportunity_id = opportunities.opportunity_id
+        on counted_pairs.opportunity_id = opportunities.opportunity_id
     inner join touchpoints
-        on belonging.touchpoint_id = touchpoints.touchpoint_id
-    where
-        touchpoints.touched_at <= opportunities.opportunity_created_at
-        and touchpoints.touched_at
-        >= {{ dbt.dateadd('day', -lookback_days, 'opportunities.opportunity_created_at') }}
+        on counted_pairs.touchpoint_id = touchpoints.touchpoint_id
 
 ),
 
