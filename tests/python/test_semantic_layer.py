@@ -32,10 +32,12 @@ class MetricFlow:
         return subprocess.run([MF, *args], cwd=self.root, env=self.env, capture_output=True,
                               text=True, timeout=MF_TIMEOUT_S)
 
-    def query(self, metrics: list[str], group_by: list[str]) -> pd.DataFrame:
+    def query(self, metrics: list[str], group_by: list[str], where: str | None = None
+              ) -> pd.DataFrame:
         output = self.root / "query.csv"
         result = self.run("query", "--metrics", ",".join(metrics),
-                          "--group-by", ",".join(group_by), "--csv", str(output))
+                          "--group-by", ",".join(group_by), "--csv", str(output),
+                          *(["--where", where] if where else []))
         assert result.returncode == 0 and output.exists(), result.stdout[-3000:] + result.stderr
         return pd.read_csv(output)
 
@@ -69,6 +71,10 @@ class Case:
     dimension_name: str  # kpi_values.dimension_name
     kpi_ids: dict[str, str] | None = None  # metric -> kpi_id when they differ
     value_prefix: str = ""  # kpi_values.dimension_value = prefix + the MetricFlow value
+    # metric -> the kpi_values column it equals (default value): a ratio's numerator or
+    # denominator, compared exactly (they are counts)
+    columns: dict[str, str] | None = None
+    where: str | None = None  # mf query --where
 
 
 CASES = {
@@ -90,6 +96,42 @@ CASES = {
     "roas_linear_by_platform": Case(["roas_linear"], "metric_time__month", "platform", "month",
                                     "model_platform", kpi_ids={"roas_linear": "roas"},
                                     value_prefix="linear|"),
+    "email_rates_by_month": Case(["email_open_rate", "email_click_through_rate",
+                                  "email_click_to_open_rate", "email_bounce_rate",
+                                  "email_unsubscribe_rate"],
+                                 "metric_time__month", None, "month", "all"),
+    "email_rates_by_program": Case(["email_open_rate", "email_bounce_rate"], "metric_time__month",
+                                   "email_send__program", "month", "program"),
+    "email_counts_by_program": Case(
+        ["email_unique_opens", "emails_delivered", "emails_bounced", "emails_sent"],
+        "metric_time__month", "email_send__program", "month", "program",
+        kpi_ids={"email_unique_opens": "email_open_rate", "emails_delivered": "email_open_rate",
+                 "emails_bounced": "email_bounce_rate", "emails_sent": "email_bounce_rate"},
+        columns={"email_unique_opens": "numerator", "emails_delivered": "denominator",
+                 "emails_bounced": "numerator", "emails_sent": "denominator"}),
+    "retention_by_month": Case(["customer_retention_rate", "customer_churn_rate", "expansion_rate",
+                                "net_revenue_retention", "gross_revenue_retention"],
+                               "metric_time__month", None, "month", "all"),
+    "retention_counts_by_month": Case(
+        ["customers_retained", "customers_at_period_start"], "metric_time__month", None, "month",
+        "all",
+        kpi_ids={"customers_retained": "customer_retention_rate",
+                 "customers_at_period_start": "customer_retention_rate"},
+        columns={"customers_retained": "numerator", "customers_at_period_start": "denominator"},
+        # the customer counts hold every period grain: one must be chosen
+        where="{{ Dimension('customer_period__period_grain') }} = 'month'"),
+    "retention_by_company_size": Case(["customer_retention_rate", "net_revenue_retention"],
+                                      "metric_time__month", "customer_period__company_size_band",
+                                      "month", "company_size"),
+    "retention_by_abm_flag": Case(["customer_retention_rate"], "metric_time__month",
+                                  "customer_period__abm_target", "month", "abm_target"),
+    "retention_by_quarter_and_industry": Case(
+        ["customer_retention_rate_quarterly"], "metric_time__quarter", "customer_period__industry",
+        "quarter", "industry",
+        kpi_ids={"customer_retention_rate_quarterly": "customer_retention_rate"}),
+    "retention_by_year": Case(
+        ["customer_retention_rate_yearly"], "metric_time__year", None, "year", "all",
+        kpi_ids={"customer_retention_rate_yearly": "customer_retention_rate"}),
 }
 
 
@@ -104,29 +146,35 @@ def _metricflow_rows(frame: pd.DataFrame, case: Case, metric: str) -> dict[tuple
             in zip(periods, values, frame[metric]) if pd.notna(number)}
 
 
-def _kpi_rows(build, case: Case, kpi_id: str) -> dict[tuple, float]:
+def _kpi_rows(build, case: Case, kpi_id: str, column: str = "value") -> dict[tuple, float]:
     rows = build.query(f"""
-        select period_start, dimension_value, value from marts.kpi_values
+        select period_start, dimension_value, {column} as number from marts.kpi_values
         where kpi_id = '{kpi_id}' and period_grain = '{case.period_grain}'
             and dimension_name = '{case.dimension_name}'
             and dimension_value like '{case.value_prefix}%'
     """)
     return {(period, value): number for period, value, number
             in zip(pd.to_datetime(rows["period_start"]).dt.date, rows["dimension_value"],
-                   rows["value"]) if pd.notna(number)}
+                   rows["number"]) if pd.notna(number)}
 
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_metric_matches_kpi_values(metricflow, build, case):
     group_by = [case.time] + ([case.group_by] if case.group_by else [])
-    frame = metricflow.query(case.metrics, group_by)
+    frame = metricflow.query(case.metrics, group_by, case.where)
     for metric in case.metrics:
         kpi_id = (case.kpi_ids or {}).get(metric, metric)
-        expected, actual = _kpi_rows(build, case, kpi_id), _metricflow_rows(frame, case, metric)
+        column = (case.columns or {}).get(metric, "value")
+        expected = _kpi_rows(build, case, kpi_id, column)
+        actual = _metricflow_rows(frame, case, metric)
         assert expected, f"{kpi_id}: no rows in kpi_values to compare with"
         assert actual.keys() == expected.keys(), (
             f"{metric}: only in MetricFlow {sorted(actual.keys() - expected.keys())[:5]}, "
             f"only in kpi_values {sorted(expected.keys() - actual.keys())[:5]}")
-        wrong = [(key, actual[key], expected[key]) for key in expected
-                 if not math.isclose(actual[key], expected[key], rel_tol=1e-9, abs_tol=1e-9)]
+        if column == "value":
+            wrong = [(key, actual[key], expected[key]) for key in expected
+                     if not math.isclose(actual[key], expected[key], rel_tol=1e-9, abs_tol=1e-9)]
+        else:
+            wrong = [(key, actual[key], expected[key]) for key in expected
+                     if actual[key] != expected[key]]
         assert not wrong, f"{metric} differs from kpi_values ({kpi_id}): {wrong[:5]}"
