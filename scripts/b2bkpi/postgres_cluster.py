@@ -18,6 +18,8 @@ from typing import Iterator
 
 import psycopg2
 
+from b2bkpi.debian import apt_install
+
 
 def server_bin() -> Path | None:
     """The newest /usr/lib/postgresql/<version>/bin holding initdb, if any."""
@@ -28,9 +30,8 @@ def server_bin() -> Path | None:
 
 def install_server() -> Path | None:
     """Debian's package, when the machine lacks it and we may install (root with apt-get)."""
-    if server_bin() is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "postgresql-15"],
-                       capture_output=True, check=False)
+    if server_bin() is None:
+        apt_install("postgresql-15")
     return server_bin()
 
 

@@ -1,0 +1,20 @@
+"""Debian packages that the tests need (a PostgreSQL server, Chromium), installed with apt when
+missing and we are root; never a download of the tools' own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+
+def apt_install(package: str) -> None:
+    """`apt-get install` the package, when we are root on a machine with apt-get (otherwise
+    nothing: the caller checks for what it needs and says why it is missing)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    # the package lists may be empty on a fresh image: update once, then install
+    install = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", package]
+    for command in (["apt-get", "update", "-q"], install):
+        subprocess.run(command, capture_output=True, check=False, env=env)
