@@ -110,7 +110,8 @@ def _users(sim: Sim) -> pd.DataFrame:
         "_fivetran_deleted": role == "integration",
         "_role": role,
         "_left_at": left_at,
-        "_modified": np.minimum(np.maximum(created, left_at), sim.t_end),
+        # changed when created, and again when the rep leaves within the range
+        "_modified": np.where(left_at <= sim.t_end, left_at, created),
     })
     return users
 
