@@ -146,14 +146,9 @@ send_responses as (
 final as (
 
     select
-        {{ dbt.concat([
-            'cast(send_units.lead_id as ' ~ dbt.type_string() ~ ')',
-            "'|'",
-            "coalesce(cast(send_units.campaign_id as " ~ dbt.type_string() ~ "), '')",
-            "'|'",
-            "coalesce(cast(send_units.email_template_id as " ~ dbt.type_string() ~ "), '')",
-            "'|'",
-            'cast(send_units.send_date as ' ~ dbt.type_string() ~ ')',
+        {{ record_key([
+            'send_units.lead_id', 'send_units.campaign_id',
+            'send_units.email_template_id', 'send_units.send_date',
         ]) }} as email_send_id,
         send_units.lead_id,
         marketo_leads.salesforce_lead_id,

@@ -117,12 +117,8 @@ flagged as (
 final as (
 
     select
-        {{ dbt.concat([
-            'flagged.period_grain',
-            "'|'",
-            'cast(flagged.period_start as ' ~ dbt.type_string() ~ ')',
-            "'|'",
-            'flagged.account_id',
+        {{ record_key([
+            'flagged.period_grain', 'flagged.period_start', 'flagged.account_id',
         ]) }} as customer_period_id,
         flagged.period_grain,
         flagged.period_start,
