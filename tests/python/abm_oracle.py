@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from identity_oracle import visitor_emails
+
 REPORTING_CURRENCY = "EUR"
 # Salesforce's default stage probabilities (%), the picklist of raw_sources.md
 STAGE_PROBABILITY = {
@@ -148,9 +150,9 @@ def _sessions(truth: Path) -> pd.DataFrame:
 def account_activities(truth: Path) -> pd.DataFrame:
     """(account, person, activity type, activity id, time, duration) of the accounts' people."""
     people = _account_people(truth)
-    identifies = _clean(truth, "segment", "identifies")
-    identifies["email"] = identifies["email"].str.strip().str.lower()
-    identified = identifies[identifies["anonymous_id"].notna()].merge(
+    # the anonymous id's latest identify names its person (identity_oracle)
+    identifies = visitor_emails(truth).rename_axis("anonymous_id").reset_index()
+    identified = identifies.merge(
         people, on="email")[["anonymous_id", "account_id", "person"]].drop_duplicates()
 
     sessions = _sessions(truth).merge(identified, on="anonymous_id")

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from identity_oracle import people as people_by_email, visitor_emails
 from revenue_oracle import PLATFORM_CHANNEL, Fx, Key, Row, _month, _ratio, won_opportunities
 
 LOOKBACK_DAYS = 90
@@ -28,41 +29,16 @@ def _clean(truth: Path, source: str, table: str) -> pd.DataFrame:
     return pd.read_parquet(truth / "clean" / source / f"{table}.parquet")
 
 
-def _people(truth: Path) -> pd.DataFrame:
-    """email -> (lead_id, contact_id, account_id): the leads with what they were converted
-    into, then the contacts no lead was converted into."""
-    leads = _clean(truth, "salesforce", "lead")
-    contacts = _clean(truth, "salesforce", "contact")
-    converted = set(leads["converted_contact_id"].dropna())
-    contacts = contacts[~contacts["id"].isin(converted)]
-    people = pd.concat([
-        pd.DataFrame({"email": leads["email"], "lead_id": leads["id"],
-                      "contact_id": leads["converted_contact_id"],
-                      "account_id": leads["converted_account_id"], "rank": 0}),
-        pd.DataFrame({"email": contacts["email"], "lead_id": None,
-                      "contact_id": contacts["id"], "account_id": contacts["account_id"],
-                      "rank": 1}),
-    ], ignore_index=True)
-    people["email"] = people["email"].str.strip().str.lower()
-    people = people[people["email"].notna()].sort_values(["email", "rank", "lead_id"])
-    return people.drop_duplicates("email").set_index("email")
-
-
 def touchpoints(truth: Path) -> pd.DataFrame:
     """Every touch of a known person: touchpoint_id, touch_type, touched_at, channel,
     campaign, platform, lead_id, contact_id, account_id."""
-    people = _people(truth)
+    people = people_by_email(truth)
     columns = ["lead_id", "contact_id", "account_id"]
 
     sessions = pd.read_parquet(truth / "sessions.parquet").sort_values(
         ["anonymous_id", "session_start"])
     sessions["number"] = sessions.groupby("anonymous_id").cumcount() + 1
-    identifies = _clean(truth, "segment", "identifies")
-    identifies["at"] = pd.to_datetime(identifies["timestamp"], utc=True, format="ISO8601")
-    identifies["email"] = identifies["email"].str.strip().str.lower()
-    latest = (identifies.sort_values(["anonymous_id", "at", "id"])
-              .drop_duplicates("anonymous_id", keep="last").set_index("anonymous_id")["email"])
-    sessions["email"] = sessions["anonymous_id"].map(latest)
+    sessions["email"] = sessions["anonymous_id"].map(visitor_emails(truth))
     sessions = sessions[sessions["email"].isin(people.index)]
     # The session's campaign is its landing page's UTM campaign (the first page by time, id).
     pages = _clean(truth, "segment", "pages")

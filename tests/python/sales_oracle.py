@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from funnel_oracle import stage_entries
+from identity_oracle import visitor_emails
 
 # lead_score_weights defaults: event type -> (source, points, half-life in days)
 WEIGHTS = {
@@ -124,10 +125,8 @@ def engagement_events(truth: Path, as_of: pd.Timestamp) -> pd.DataFrame:
     """(lead_id, event_type, at) of every scored event up to `as_of`."""
     leads = _clean(truth, "salesforce", "lead")
     leads = pd.DataFrame({"lead_id": leads["id"], "email": leads["email"].str.strip().str.lower()})
-    identifies = _clean(truth, "segment", "identifies")
-    identifies = pd.DataFrame({"anonymous_id": identifies["anonymous_id"],
-                               "email": identifies["email"].str.strip().str.lower()})
-    identifies = identifies.dropna().drop_duplicates()
+    # the anonymous id's latest identify names its person (identity_oracle)
+    identifies = visitor_emails(truth).rename_axis("anonymous_id").reset_index()
     pages = _clean(truth, "segment", "pages")
     pages = pd.DataFrame({
         "anonymous_id": pages["anonymous_id"],

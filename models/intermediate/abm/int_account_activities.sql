@@ -1,7 +1,8 @@
--- Engagement activities of the accounts' people, one row per activity and person of an
--- account: web sessions and content downloads of Segment anonymous ids identified with the
--- person's email, email opens and clicks of the Marketo lead synced to the person's lead or
--- contact. Sources switched off contribute no rows.
+-- Engagement activities of the accounts' people, one row per activity: web sessions and
+-- content downloads of the Segment anonymous ids that belong to a person of an account
+-- (int_visitor_identities), email opens and clicks of the Marketo leads mapped to one
+-- (int_marketo_people). The person key is the email, else the person id, so that leads
+-- converted into one contact are one person. Sources switched off contribute no rows.
 {%- set parts = [] %}
 {%- if var('segment_enabled') %}
 {%- do parts.extend(['web_sessions', 'content_downloads']) %}
@@ -11,14 +12,18 @@
 {%- endif %}
 with people as (
 
-    select * from {{ ref('int_account_people') }}
+    select
+        person_id,
+        coalesce(email, person_id) as person_key
+    from {{ ref('int_people') }}
+    where account_id is not null
 
 ),
 {%- if var('segment_enabled') %}
 
-identifies as (
+visitors as (
 
-    select * from {{ ref('stg_segment__identifies') }}
+    select * from {{ ref('int_visitor_identities') }}
 
 ),
 
@@ -36,14 +41,13 @@ tracks as (
 
 identified_people as (
 
-    select distinct
-        identifies.anonymous_id,
-        people.account_id,
+    select
+        visitors.anonymous_id,
+        visitors.account_id,
         people.person_key
-    from identifies
+    from visitors
     inner join people
-        on identifies.email = people.email
-    where identifies.anonymous_id is not null
+        on visitors.person_id = people.person_id
 
 ),
 
@@ -82,7 +86,7 @@ content_downloads as (
 
 marketo_leads as (
 
-    select * from {{ ref('stg_marketo__lead') }}
+    select * from {{ ref('int_marketo_people') }}
 
 ),
 
@@ -100,18 +104,13 @@ clicks as (
 
 marketo_people as (
 
-    select distinct
-        marketo_leads.lead_id as marketo_lead_id,
-        people.account_id,
+    select
+        marketo_leads.marketo_lead_id,
+        marketo_leads.account_id,
         people.person_key
     from marketo_leads
     inner join people
-        on
-            (people.record_type = 'lead' and marketo_leads.salesforce_lead_id = people.record_id)
-            or (
-                people.record_type = 'contact'
-                and marketo_leads.salesforce_contact_id = people.record_id
-            )
+        on marketo_leads.person_id = people.person_id
 
 ),
 

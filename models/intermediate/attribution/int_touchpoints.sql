@@ -1,16 +1,17 @@
 -- Every marketing touch of a known person (rule in _attribution__docs.md, `touchpoint_rule`):
 -- identified web sessions, Marketo form fills and email clicks, and Salesforce campaign
--- responses, each resolved to the Salesforce lead, its converted contact and account.
+-- responses, each resolved to the Salesforce lead, its converted contact and account by the
+-- identity layer (int_visitor_identities, int_marketo_people, int_people).
 with sessions as (
 
     select * from {{ ref('int_web_sessions') }}
 
 ),
 
-identifies as (
+visitors as (
 
-    select * from {{ ref('stg_segment__identifies') }}
-    where email is not null
+    select * from {{ ref('int_visitor_identities') }}
+    where person_id is not null
 
 ),
 
@@ -20,15 +21,9 @@ ad_spend as (
 
 ),
 
-sf_leads as (
+people as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
-
-),
-
-contacts as (
-
-    select * from {{ ref('stg_salesforce__contact') }}
+    select * from {{ ref('int_people') }}
 
 ),
 
@@ -46,9 +41,9 @@ sf_campaigns as (
 ),
 
 {% if var('marketo_enabled') -%}
-marketo_leads as (
+marketo_people as (
 
-    select * from {{ ref('stg_marketo__lead') }}
+    select * from {{ ref('int_marketo_people') }}
 
 ),
 
@@ -77,77 +72,6 @@ programs as (
 ),
 
 {% endif -%}
--- A person is a Salesforce lead (with the contact and account it was converted into) or a
--- contact that no lead was converted into; the email (lower-cased in staging) is the key.
-people as (
-
-    select
-        email,
-        lead_id,
-        converted_contact_id as contact_id,
-        converted_account_id as account_id
-    from sf_leads
-    where email is not null
-    union all
-    select
-        contacts.email,
-        cast(null as {{ dbt.type_string() }}) as lead_id,
-        contacts.contact_id,
-        contacts.account_id
-    from contacts
-    where
-        contacts.email is not null
-        and contacts.contact_id not in (
-            select sf_leads.converted_contact_id from sf_leads
-            where sf_leads.converted_contact_id is not null
-        )
-
-),
-
--- One person per email (a lead before a contact) so that a touch resolves to one person.
-people_ranked as (
-
-    select
-        people.*,
-        row_number() over (
-            partition by people.email
-            order by
-                case when people.lead_id is null then 1 else 0 end,
-                people.lead_id,
-                people.contact_id
-        ) as email_rank
-    from people
-
-),
-
-people_by_email as (
-
-    select * from people_ranked
-    where email_rank = 1
-
-),
-
--- A visitor identified under several emails belongs to the latest one.
-visitors_ranked as (
-
-    select
-        anonymous_id,
-        email,
-        row_number() over (
-            partition by anonymous_id
-            order by identified_at desc, identify_id desc
-        ) as identify_rank
-    from identifies
-
-),
-
-visitors as (
-
-    select * from visitors_ranked
-    where identify_rank = 1
-
-),
-
 -- The platform of an ad campaign, when the session's UTM campaign names one.
 ad_campaigns as (
 
@@ -169,42 +93,18 @@ session_touches as (
         sessions.channel,
         sessions.utm_campaign as campaign,
         ad_campaigns.platform,
-        people_by_email.lead_id,
-        people_by_email.contact_id,
-        people_by_email.account_id
+        visitors.lead_id,
+        visitors.contact_id,
+        visitors.account_id
     from sessions
     inner join visitors
         on sessions.anonymous_id = visitors.anonymous_id
-    inner join people_by_email
-        on visitors.email = people_by_email.email
     left join ad_campaigns
         on sessions.utm_campaign = ad_campaigns.campaign_name
 
 ),
 
 {% if var('marketo_enabled') -%}
--- Marketo people resolve through their Salesforce ids: the lead first, else the contact.
-marketo_people as (
-
-    select
-        marketo_leads.lead_id as marketo_lead_id,
-        coalesce(sf_leads.lead_id, marketo_leads.salesforce_lead_id) as lead_id,
-        coalesce(sf_leads.converted_contact_id, marketo_leads.salesforce_contact_id)
-            as contact_id,
-        coalesce(sf_leads.converted_account_id, contacts.account_id) as account_id
-    from marketo_leads
-    left join sf_leads
-        on marketo_leads.salesforce_lead_id = sf_leads.lead_id
-    left join contacts
-        on
-            coalesce(sf_leads.converted_contact_id, marketo_leads.salesforce_contact_id)
-            = contacts.contact_id
-    where
-        marketo_leads.salesforce_lead_id is not null
-        or marketo_leads.salesforce_contact_id is not null
-
-),
-
 marketo_activities as (
 
     select
@@ -269,20 +169,18 @@ response_touches as (
         end as channel,
         sf_campaigns.campaign_name as campaign,
         cast(null as {{ dbt.type_string() }}) as platform,
-        coalesce(campaign_members.lead_id, sf_leads_by_contact.lead_id) as lead_id,
-        coalesce(campaign_members.contact_id, sf_leads.converted_contact_id) as contact_id,
-        coalesce(sf_leads.converted_account_id, contacts.account_id) as account_id
+        coalesce(campaign_members.lead_id, people_by_contact.lead_id) as lead_id,
+        coalesce(campaign_members.contact_id, people_by_lead.contact_id) as contact_id,
+        coalesce(people_by_lead.account_id, people_by_contact.account_id) as account_id
     from campaign_members
     left join sf_campaigns
         on campaign_members.campaign_id = sf_campaigns.campaign_id
-    left join sf_leads
-        on campaign_members.lead_id = sf_leads.lead_id
-    left join sf_leads as sf_leads_by_contact
-        on campaign_members.contact_id = sf_leads_by_contact.converted_contact_id
-    left join contacts
+    left join people as people_by_lead
+        on campaign_members.lead_id = people_by_lead.lead_id
+    left join people as people_by_contact
         on
-            coalesce(campaign_members.contact_id, sf_leads.converted_contact_id)
-            = contacts.contact_id
+            campaign_members.contact_id = people_by_contact.contact_id
+            and people_by_contact.is_contact_owner
 
 ),
 

@@ -1,6 +1,6 @@
 -- Every won opportunity with its won time (catalogue: the first closed-won history row,
 -- else the close date), its type as a snake_case key and, for lead-converted ones, the
--- lead's channel.
+-- lead's channel (the earliest created lead converted into it, int_leads_enriched).
 with opportunities as (
 
     select * from {{ ref('stg_salesforce__opportunity') }}
@@ -13,9 +13,10 @@ outcomes as (
 
 ),
 
-lifecycle as (
+opportunity_leads as (
 
-    select * from {{ ref('fct_lead_lifecycle') }}
+    select * from {{ ref('int_leads_enriched') }}
+    where is_opportunity_lead
 
 ),
 
@@ -26,14 +27,14 @@ won as (
         opportunities.account_id,
         replace(replace(lower(opportunities.opportunity_type), ' ', '_'), '-', '_')
             as opportunity_type,
-        lifecycle.channel,
+        opportunity_leads.channel,
         outcomes.closed_at as won_at,
         opportunities.amount_in_reporting_currency
     from opportunities
     inner join outcomes
         on opportunities.opportunity_id = outcomes.opportunity_id
-    left join lifecycle
-        on opportunities.opportunity_id = lifecycle.opportunity_id
+    left join opportunity_leads
+        on opportunities.opportunity_id = opportunity_leads.opportunity_id
     where outcomes.outcome_stage = 'customer'
 
 )

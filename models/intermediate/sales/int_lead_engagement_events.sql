@@ -1,28 +1,23 @@
 -- Every scored engagement event of a Salesforce lead up to the lifecycle as-of time, with
 -- its points from the `lead_score_weights` seed decayed to that time:
--- points × 2^(−age_days / half_life_days). Web pages are those of any anonymous id
--- identified with the lead's email (case-insensitive); email opens, clicks and form fills
--- are the Marketo activities of Marketo leads synced to the Salesforce lead. A switched-off
--- source (segment_enabled, marketo_enabled) contributes no events.
+-- points × 2^(−age_days / half_life_days). Web pages are those of the anonymous ids that
+-- belong to the lead (int_visitor_identities); email opens, clicks and form fills are the
+-- Marketo activities of the Marketo leads mapped to the lead (int_marketo_people). A
+-- switched-off source (segment_enabled, marketo_enabled) contributes no events.
 {%- set event_ctes = [] %}
 {%- if var('segment_enabled') %}{% do event_ctes.append('web_events') %}{% endif %}
 {%- if var('marketo_enabled') %}{% do event_ctes.append('marketo_events') %}{% endif %}
-with leads as (
-
-    select * from {{ ref('stg_salesforce__lead') }}
-
-),
-
-weights as (
+with weights as (
 
     select * from {{ ref('lead_score_weights') }}
 
 ),
 {%- if var('segment_enabled') %}
 
-identifies as (
+visitors as (
 
-    select * from {{ ref('stg_segment__identifies') }}
+    select * from {{ ref('int_visitor_identities') }}
+    where lead_id is not null
 
 ),
 
@@ -32,29 +27,17 @@ pages as (
 
 ),
 
-identified_visitors as (
-
-    select distinct
-        anonymous_id,
-        email
-    from identifies
-    where anonymous_id is not null and email is not null
-
-),
-
 web_events as (
 
     -- a page with its own weight row is that event type, any other page the default one
     select
-        leads.lead_id,
+        visitors.lead_id,
         pages.page_view_id as event_id,
         coalesce(path_weights.event_type, default_weights.event_type) as event_type,
         pages.occurred_at
-    from leads
-    inner join identified_visitors
-        on leads.email = identified_visitors.email
+    from visitors
     inner join pages
-        on identified_visitors.anonymous_id = pages.anonymous_id
+        on visitors.anonymous_id = pages.anonymous_id
     left join weights as path_weights
         on
             path_weights.event_source = 'web'
@@ -66,9 +49,10 @@ web_events as (
 {%- endif %}
 {%- if var('marketo_enabled') %}
 
-marketo_leads as (
+marketo_people as (
 
-    select * from {{ ref('stg_marketo__lead') }}
+    select * from {{ ref('int_marketo_people') }}
+    where lead_id is not null
 
 ),
 
@@ -118,15 +102,13 @@ marketo_activities as (
 marketo_events as (
 
     select
-        leads.lead_id,
+        marketo_people.lead_id,
         cast(marketo_activities.activity_id as {{ dbt.type_string() }}) as event_id,
         marketo_activities.event_type,
         marketo_activities.activity_at as occurred_at
     from marketo_activities
-    inner join marketo_leads
-        on marketo_activities.lead_id = marketo_leads.lead_id
-    inner join leads
-        on marketo_leads.salesforce_lead_id = leads.lead_id
+    inner join marketo_people
+        on marketo_activities.lead_id = marketo_people.marketo_lead_id
 
 ),
 {%- endif %}

@@ -1,12 +1,6 @@
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('stg_salesforce__account') }}
+    select * from {{ ref('int_leads_enriched') }}
 
 ),
 
@@ -31,24 +25,6 @@ stage_entries as (
 churn_dates as (
 
     select * from {{ ref('int_account_churn_dates') }}
-
-),
-
-first_visits as (
-
-    select * from {{ ref('int_lead_first_visits') }}
-
-),
-
-channels as (
-
-    select * from {{ ref('lead_source_channels') }}
-
-),
-
-size_bands as (
-
-    select * from {{ ref('company_size_bands') }}
 
 ),
 
@@ -151,7 +127,7 @@ churns as (
         on filled.lead_id = leads.lead_id
     inner join churn_dates
         on
-            leads.converted_account_id = churn_dates.account_id
+            leads.account_id = churn_dates.account_id
             and churn_dates.churned_on > cast(filled.customer_at as date)
     group by filled.lead_id
 
@@ -163,23 +139,23 @@ lifecycle as (
         -- ids
         leads.lead_id,
         {{ dbt.hash('leads.email') }} as email_hash,
-        leads.converted_account_id as account_id,
-        leads.converted_opportunity_id as opportunity_id,
+        leads.account_id,
+        leads.opportunity_id,
         leads.owner_id,
         opportunities.owner_id as opportunity_owner_id,
         first_campaigns.campaign_id,
 
         -- attribution and segment
         leads.lead_source,
-        coalesce(channels.channel, 'unknown') as channel,
-        coalesce(accounts.industry, leads.industry) as industry,
-        coalesce(accounts.number_of_employees, leads.number_of_employees) as number_of_employees,
-        size_bands.company_size_band,
-        coalesce(accounts.billing_country, leads.country) as country,
-        coalesce(accounts.is_abm_target, false) as is_abm_target,
+        leads.channel,
+        leads.industry,
+        leads.number_of_employees,
+        leads.company_size_band,
+        leads.country,
+        leads.is_abm_target,
 
         -- stage timestamps (UTC)
-        first_visits.first_visit_at as visitor_at,
+        leads.first_visit_at as visitor_at,
         leads.created_at as lead_at,
         filled.mql_at,
         filled.sql_at,
@@ -212,20 +188,10 @@ lifecycle as (
         on leads.lead_id = mql_rejections.lead_id
     left join churns
         on leads.lead_id = churns.lead_id
-    left join first_visits
-        on leads.lead_id = first_visits.lead_id
-    left join accounts
-        on leads.converted_account_id = accounts.account_id
     left join opportunities
-        on leads.converted_opportunity_id = opportunities.opportunity_id
+        on leads.opportunity_id = opportunities.opportunity_id
     left join first_campaigns
         on leads.lead_id = first_campaigns.lead_id and first_campaigns.membership_number = 1
-    left join channels
-        on lower(leads.lead_source) = lower(channels.lead_source)
-    left join size_bands
-        on
-            coalesce(accounts.number_of_employees, leads.number_of_employees)
-            between size_bands.min_employees and size_bands.max_employees
 
 )
 

@@ -140,6 +140,7 @@ P_OPP_WITHOUT_HISTORY = 0.01  # closed opportunities whose history rows were nev
 # ---- web -------------------------------------------------------------------------------------
 ANON_VISITORS_PER_LEAD = 8
 P_SECOND_DEVICE = 0.10
+P_SHARED_DEVICE = 0.02  # lead devices a colleague later identifies on too
 SESSION_CHANNEL_MIX = {  # sessions other than the lead-creating one
     "organic": 0.38, "direct": 0.22, "paid_search": 0.14, "paid_social": 0.08, "referral": 0.08,
     "email": 0.10,

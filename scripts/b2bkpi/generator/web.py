@@ -4,7 +4,9 @@ Every visitor is a sequence of sessions on a relative clock (pages seconds to 20
 apart, sessions at least 35 minutes apart), then pinned to an anchor: a lead's device to the
 thank-you page right after the lead-creating form (where Segment `identify` happens), a second
 device to a later content-download form, an anonymous visitor to its first page. Sessions
-starting before the range are dropped and pages after it cut.
+starting before the range are dropped and pages after it cut. A few lead devices are shared:
+a colleague (another lead of the same company) identifies on it after its last page, so one
+anonymous id carries two emails.
 
 Millions of pages: categories are small integer codes until the string columns are built
 with Arrow `take`, and repeated strings stay dictionary-encoded (`_coded`).
@@ -55,7 +57,7 @@ class Web:
     pricing_visits: pd.DataFrame  # lead_idx, t: identified views of /pricing (lead scoring)
     paid_landings: pd.DataFrame  # campaign, day: paid sessions (for the ad platforms)
     paid_leads: pd.DataFrame  # campaign, day: lead-creating paid sessions
-    first_visits: pd.Series  # lead_idx -> first page time of any device identified as the lead
+    first_visits: pd.Series  # lead_idx -> first page time of the lead's own devices
 
 
 def build(sim: Sim, people: pd.DataFrame, ads: list[AdCampaign]) -> Web:
@@ -66,7 +68,10 @@ def build(sim: Sim, people: pd.DataFrame, ads: list[AdCampaign]) -> Web:
     sessions, pages = _pin_to_clock(sim, visitors, sessions, pages)
     _campaigns(rng, visitors, sessions, people, ads)
     tracks, form_fills = _tracks(sim, rng, visitors, sessions, pages)
-    return _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, sim.t_end)
+    # its own stream: the shared devices leave every other row as it was
+    shared = _shared_devices(sim.rng("web_shared_devices"), visitors, pages, people, sim.t_end)
+    return _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, sim.t_end,
+                     shared)
 
 
 # ---- who visits ------------------------------------------------------------------------------
@@ -256,8 +261,34 @@ def _tracks(sim, rng, visitors, sessions, pages) -> tuple[pd.DataFrame, pd.DataF
     return tracks, fills
 
 
+def _shared_devices(rng, visitors, pages, people, t_end) -> pd.DataFrame:
+    """visitor, lead_idx, t, id: the colleague's identify on a shared lead device, 1 to 60 s
+    after the device's last page (so no page of the device has the colleague's user id)."""
+    last_page = pages.groupby("visitor")["t"].max()
+    lead_devices = visitors.index[(visitors["kind"] == LEAD) & visitors["identified"]]
+    devices = last_page.reindex(lead_devices).dropna().astype(np.int64)
+    devices = devices[rng.random(len(devices)) < P.P_SHARED_DEVICE]
+    # the colleague: another lead of the owner's company, drawn from the leads sorted by company
+    company = people["account"].to_numpy()
+    by_company = np.argsort(company, kind="stable")
+    place = np.empty(len(company), np.int64)
+    place[by_company] = np.arange(len(company))
+    first = np.searchsorted(company[by_company], company, side="left")
+    size = np.searchsorted(company[by_company], company, side="right") - first
+    owner = visitors["lead_idx"].to_numpy()[devices.index]
+    draw = (rng.random(len(owner)) * np.maximum(size[owner] - 1, 1)).astype(np.int64)
+    draw += first[owner]
+    draw += draw >= place[owner]  # skip the owner
+    colleague = np.where(size[owner] > 1, by_company[np.minimum(draw, len(company) - 1)], -1)
+    t = devices.to_numpy() + rng.integers(1, 61, len(devices)) * SECOND
+    keep = (colleague >= 0) & (t <= t_end)
+    return pd.DataFrame({"visitor": devices.index[keep], "lead_idx": colleague[keep],
+                         "t": t[keep], "id": uuids(rng, int(keep.sum())).to_numpy(zero_copy_only=False)})
+
+
 # ---- tables ------------------------------------------------------------------------------------
-def _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, t_end) -> Web:
+def _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, t_end,
+              shared) -> Web:
     n_visitors = len(visitors)
     anonymous_id = uuids(rng, n_visitors)
     octets = [pa.array(o).cast(pa.string()) for o in rng.integers(1, 255, (4, n_visitors))]
@@ -277,12 +308,16 @@ def _assemble(rng, visitors, sessions, pages, tracks, form_fills, people, ads, t
 
     known = np.flatnonzero(identified)
     known = known[np.argsort(visitors["anchor_time"].to_numpy()[known], kind="stable")]
+    ids = pa.concat_arrays([uuids(rng, len(known)), pa.array(shared["id"], pa.string())])
+    device = np.concatenate([known, shared["visitor"].to_numpy()]).astype(np.int64)
+    who = np.concatenate([lead_idx[known], shared["lead_idx"].to_numpy()]).astype(np.int64)
+    at = np.concatenate([visitors["anchor_time"].to_numpy()[known], shared["t"].to_numpy()])
     identifies = pa.table({
-        "id": uuids(rng, len(known)),
-        "anonymous_id": anonymous_id.take(known),
-        "user_id": lead_user.take(lead_idx[known]),
-        "email": pa.array(people["email"].to_numpy()[lead_idx[known]]),
-        "timestamp": iso_with_offset(visitors["anchor_time"].to_numpy()[known], tz[known]),
+        "id": ids,
+        "anonymous_id": anonymous_id.take(device),
+        "user_id": lead_user.take(who),
+        "email": pa.array(people["email"].to_numpy()[who]),
+        "timestamp": iso_with_offset(at, tz[device]),
     })
     tv, tt = tracks["visitor"].to_numpy(), tracks["t"].to_numpy()
     track_table = pa.table({
