@@ -282,8 +282,9 @@ def _shared_devices(rng, visitors, pages, people, t_end) -> pd.DataFrame:
     colleague = np.where(size[owner] > 1, by_company[np.minimum(draw, len(company) - 1)], -1)
     t = devices.to_numpy() + rng.integers(1, 61, len(devices)) * SECOND
     keep = (colleague >= 0) & (t <= t_end)
+    ids = uuids(rng, int(keep.sum())).to_numpy(zero_copy_only=False)
     return pd.DataFrame({"visitor": devices.index[keep], "lead_idx": colleague[keep],
-                         "t": t[keep], "id": uuids(rng, int(keep.sum())).to_numpy(zero_copy_only=False)})
+                         "t": t[keep], "id": ids})
 
 
 # ---- tables ------------------------------------------------------------------------------------
