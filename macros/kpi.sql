@@ -46,3 +46,16 @@
 {% macro duckdb__median(column) -%}
     median({{ column }})
 {%- endmacro %}
+
+
+{#- The expected customer lifetime in months of a CLV: 1 / monthly churn rate = customer-months
+    / customers lost, capped at var `clv_max_lifetime_months` (default 60, common SaaS
+    practice); the cap also when nobody was lost (an unbounded lifetime). -#}
+{% macro capped_lifetime_months(customer_months, lost_customers) -%}
+    {%- set cap = var('clv_max_lifetime_months', 60) -%}
+    case
+        when {{ safe_divide(customer_months, lost_customers) }} < {{ cap }}
+            then {{ safe_divide(customer_months, lost_customers) }}
+        else {{ cap }}
+    end
+{%- endmacro %}

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from funnel_oracle import lifecycle
 
 GROSS_MARGIN = 0.8
+MAX_LIFETIME_MONTHS = 60  # var clv_max_lifetime_months
 PLATFORM_CHANNEL = {"google_ads": "paid_search", "linkedin_ads": "paid_social",
                     "facebook_ads": "paid_social"}
 PAID_CHANNELS = set(PLATFORM_CHANNEL.values())
@@ -39,7 +41,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _ratio(numerator, denominator):
-    return None if not denominator else numerator / denominator
+    return None if numerator is None or not denominator else numerator / denominator
 
 
 class Fx:
@@ -69,7 +71,19 @@ def accounts(truth: Path) -> pd.DataFrame:
     return frame
 
 
+def contracts(truth: Path, fx: Fx) -> pd.DataFrame:
+    """The contracts that make a customer (catalogue: status 'Activated')."""
+    frame = pd.read_parquet(truth / "contracts.parquet")
+    frame = frame[frame["status"] == "Activated"].copy()
+    frame["value_eur"] = [fx.to_eur(a, c, d) for a, c, d in
+                          zip(frame["annual_value"], frame["currency"], frame["start_date"])]
+    return frame
+
+
 def won_opportunities(truth: Path, fx: Fx) -> pd.DataFrame:
+    """Won opportunities with the new-customer rule: a New Business win is a new customer
+    unless the account already was one (an activated contract started before the won day
+    covers it); otherwise it is expansion, like upsells and cross-sells."""
     opportunities = pd.read_parquet(truth / "opportunities.parquet")
     won = opportunities[opportunities["outcome"] == "won"].copy()
     channels = pd.read_parquet(truth / "leads.parquet").set_index("lead_id")["channel"]
@@ -78,15 +92,14 @@ def won_opportunities(truth: Path, fx: Fx) -> pd.DataFrame:
     won["amount_eur"] = [fx.to_eur(a, c, d) for a, c, d in
                          zip(won["amount"], won["currency"], won["close_date"])]
     won["month"] = won["closed_at"].map(_month)
+    activated = contracts(truth, fx)
+    spans = {a: list(zip(g["start_date"], g["end_date"])) for a, g in activated.groupby("account_id")}
+    already = [any(start < t.date() <= end for start, end in spans.get(a, ()))
+               for a, t in zip(won["account_id"], won["closed_at"])]
+    won["is_new_customer"] = (won["type_key"] == "new_business") & ~pd.Series(already, index=won.index)
+    won["revenue_type"] = np.where(won["type_key"] == "renewal", "renewal",
+                                   np.where(won["is_new_customer"], "new_business", "expansion"))
     return won
-
-
-def contracts(truth: Path, fx: Fx) -> pd.DataFrame:
-    frame = pd.read_parquet(truth / "contracts.parquet")
-    frame = frame[frame["status"] == "Activated"].copy()
-    frame["value_eur"] = [fx.to_eur(a, c, d) for a, c, d in
-                          zip(frame["annual_value"], frame["currency"], frame["start_date"])]
-    return frame
 
 
 def _dimension_rows(frame: pd.DataFrame, dimensions: dict[str, str | None]):
@@ -101,6 +114,11 @@ def _dimension_rows(frame: pd.DataFrame, dimensions: dict[str, str | None]):
 
 
 def acquisition_cost(truth: Path, fx: Fx, as_of: pd.Timestamp) -> dict[Key, Row]:
+    """cost_per_lead, cost_per_opportunity, cac (blended), cac_marketing, cac_paid and
+    cac_payback_months by month × all, channel. The finance table is the cost ledger: in a month
+    it covers, a channel without cost rows has cost 0, and an 'unknown' channel (no cost
+    booked to it) has no known cost. Sales and unallocated marketing cost are shared out to
+    the channels by their share of the month's new customers."""
     ads = pd.read_parquet(truth / "ad_spend_daily.parquet")
     ads["month"] = ads["date"].map(_month)
     ads["channel"] = ads["platform"].map(PLATFORM_CHANNEL)
@@ -109,48 +127,57 @@ def acquisition_cost(truth: Path, fx: Fx, as_of: pd.Timestamp) -> dict[Key, Row]
     finance["month"] = [dt.date(int(m[:4]), int(m[5:7]), 1) for m in finance["month"]]
     finance["eur"] = [fx.to_eur(a, c, d) for a, c, d in
                       zip(finance["amount"], finance["currency"], finance["month"])]
+    finance["channel"] = finance["channel"].fillna("unallocated")
+    finance_months = set(finance["month"])
     marketing = finance[(finance["cost_center"] == "marketing") & (finance["category"] != "ads")]
     sales = finance[finance["cost_center"] == "sales"]
-    marketing_costs = pd.concat([ads[["month", "channel", "eur"]],
-                                 marketing[["month", "channel", "eur"]]])
+    costs = pd.concat([ads[["month", "channel", "eur"]].assign(kind="marketing"),
+                       marketing[["month", "channel", "eur"]].assign(kind="marketing"),
+                       sales[["month", "channel", "eur"]].assign(kind="sales")])
     life = lifecycle(truth)
+    life["channel"] = life["channel"].fillna("unknown")
     life["lead_month"] = life["lead_at"].map(_month)
     life["opportunity_month"] = life["opportunity_at"].map(
         lambda t: None if t is None or pd.isna(t) else _month(t))
     won = won_opportunities(truth, fx)
-    new = won[won["type_key"] == "new_business"]
+    new = won[won["is_new_customer"]].assign(channel=lambda f: f["channel"].fillna("unknown"))
 
+    months = (set(costs["month"]) | set(life["lead_month"])
+              | set(life["opportunity_month"].dropna()) | set(new["month"]))
     kpis: dict[Key, Row] = {}
-    for month in sorted(marketing_costs["month"].unique()):
-        cost_rows = marketing_costs[marketing_costs["month"] == month]
+    for month in sorted(months):
+        cost_rows = costs[costs["month"] == month]
         ad_rows = ads[ads["month"] == month]
         leads = life[life["lead_month"] == month]
         opportunities = life[life["opportunity_month"] == month]
         customers = new[new["month"] == month]
-        cuts = [("all", "all", cost_rows["eur"].sum(), ad_rows["eur"].sum(), len(ad_rows) > 0,
-                 sales.loc[sales["month"] == month, "eur"].sum(), leads, opportunities,
-                 customers)]
-        for channel in sorted(cost_rows["channel"].dropna().unique()):
-            channel_ads = ad_rows[ad_rows["channel"] == channel]
-            cuts.append((
-                "channel", channel, cost_rows.loc[cost_rows["channel"] == channel, "eur"].sum(),
-                channel_ads["eur"].sum(), len(channel_ads) > 0, 0.0,
-                leads[leads["channel"] == channel],
-                opportunities[opportunities["channel"] == channel],
-                customers[customers["channel"].fillna("unknown") == channel]))
-        for name, value, cost, spend, has_spend, sales_cost, lds, opps, custs in cuts:
+        shared = cost_rows.loc[cost_rows["channel"] == "unallocated", "eur"].sum()
+        channels = (set(cost_rows["channel"]) | set(leads["channel"])
+                    | set(opportunities["channel"]) | set(customers["channel"])) - {"unallocated"}
+        cuts = [("all", "all", cost_rows, ad_rows, leads, opportunities, customers, 0.0)]
+        for channel in sorted(channels):
+            own = customers[customers["channel"] == channel]
+            share = len(own) / len(customers) if len(customers) else 0.0
+            cuts.append(("channel", channel, cost_rows[cost_rows["channel"] == channel],
+                         ad_rows[ad_rows["channel"] == channel],
+                         leads[leads["channel"] == channel],
+                         opportunities[opportunities["channel"] == channel], own, shared * share))
+        for name, value, own_costs, spend_rows, lds, opps, custs, allocated in cuts:
             key = ("month", month, name, value)
-            acquisition = cost + sales_cost
+            known = month in finance_months and (len(own_costs) > 0 or value != "unknown")
+            cost = own_costs.loc[own_costs["kind"] == "marketing", "eur"].sum() if known else None
+            acquisition = own_costs["eur"].sum() + allocated if known else None
             margin = custs["amount_eur"].sum() / 12 * GROSS_MARGIN
-            paid = int(custs["channel"].isin(PAID_CHANNELS).sum())
+            spend, paid = spend_rows["eur"].sum(), int(custs["channel"].isin(PAID_CHANNELS).sum())
+            n = float(len(custs))
             kpis[("cost_per_lead", *key)] = (_ratio(cost, len(lds)), cost, float(len(lds)))
             kpis[("cost_per_opportunity", *key)] = (_ratio(cost, len(opps)), cost,
                                                     float(len(opps)))
-            kpis[("cac", *key)] = (_ratio(acquisition, len(custs)), acquisition,
-                                   float(len(custs)))
+            kpis[("cac", *key)] = (_ratio(acquisition, n), acquisition, n)
+            kpis[("cac_marketing", *key)] = (_ratio(cost, n), cost, n)
             kpis[("cac_payback_months", *key)] = (_ratio(acquisition, margin), acquisition,
                                                   margin)
-            if has_spend:
+            if len(spend_rows):
                 kpis[("cac_paid", *key)] = (_ratio(spend, paid), spend, float(paid))
     return kpis
 
@@ -182,7 +209,7 @@ def retention(truth: Path, fx: Fx, as_of: pd.Timestamp) -> dict[Key, Row]:
     contract_frame = contracts(truth, fx)
     account_frame = accounts(truth)
     won = won_opportunities(truth, fx)
-    expansions = won[won["type_key"].isin(["upsell", "cross_sell"])]
+    expansions = won[won["revenue_type"] == "expansion"]
     expansion_days = [(a, t.date()) for a, t in zip(expansions["account_id"], expansions["closed_at"])]
     dimensions = {"all": None, **SEGMENTS}
     kpis: dict[Key, Row] = {}
@@ -225,12 +252,18 @@ def retention(truth: Path, fx: Fx, as_of: pd.Timestamp) -> dict[Key, Row]:
     return kpis
 
 
+def lifetime_months(customer_months: float, lost: float) -> float:
+    """Expected lifetime = 1 / monthly churn = customer-months / lost, capped (also when
+    nobody was lost)."""
+    return MAX_LIFETIME_MONTHS if not lost else min(customer_months / lost, MAX_LIFETIME_MONTHS)
+
+
 def customer_value(truth: Path, fx: Fx, as_of: pd.Timestamp) -> dict[Key, Row]:
     account_frame = accounts(truth)
     won = won_opportunities(truth, fx).join(account_frame[list(SEGMENTS.values())],
                                              on="account_id")
     kpis: dict[Key, Row] = {}
-    dimensions = {"type": "type_key", "all": None, **SEGMENTS}
+    dimensions = {"type": "revenue_type", "channel": "channel", "all": None, **SEGMENTS}
     for month, in_month in won.groupby("month"):
         for name, value, group in _dimension_rows(in_month, dimensions):
             total = group["amount_eur"].sum()
@@ -240,30 +273,36 @@ def customer_value(truth: Path, fx: Fx, as_of: pd.Timestamp) -> dict[Key, Row]:
 
     contract_frame = contracts(truth, fx)
     last_day = as_of.date() - dt.timedelta(days=1)
-    first_won = won[won["type_key"] == "new_business"].groupby("account_id")["closed_at"].min()
+    first_won = won[won["is_new_customer"]].groupby("account_id")["closed_at"].min()
     rows = []
     for account, won_at in first_won.items():
         won_day = won_at.date()
         own = contract_frame[contract_frame["account_id"] == account]
-        revenue = 0.0
+        revenue, customer_days = 0.0, set()
         for c in own.itertuples():
             first, last = max(c.start_date, won_day), min(c.end_date, last_day)
-            if last >= first and not pd.isna(c.value_eur):
-                revenue += c.value_eur / 365 * ((last - first).days + 1)
+            if last >= first:
+                customer_days |= {first + dt.timedelta(days=k) for k in range((last - first).days + 1)}
+                if not pd.isna(c.value_eur):
+                    revenue += c.value_eur / 365 * ((last - first).days + 1)
         churn_days = sorted({end + dt.timedelta(days=1) for end in own["end_date"]})
         churned = any(
             won_day < day <= as_of.date()
             and not ((own["start_date"] <= day) & (own["end_date"] >= day)).any()
             for day in churn_days)
         rows.append({"account_id": account, "month": _month(won_at),
-                     "margin": revenue * GROSS_MARGIN, "churned": int(churned)})
+                     "margin": revenue * GROSS_MARGIN, "churned": int(churned),
+                     "customer_months": len(customer_days) * 12 / 365})
     cohorts = pd.DataFrame(rows).join(account_frame[list(SEGMENTS.values())], on="account_id")
     for month, cohort in cohorts.groupby("month"):
         for name, value, group in _dimension_rows(cohort, {"all": None, **SEGMENTS}):
             key = ("cohort_month", month, name, value)
             margin, n, churned = group["margin"].sum(), float(len(group)), float(group["churned"].sum())
+            months = group["customer_months"].sum()
+            lifetime = lifetime_months(months, churned)
             kpis[("clv_historical", *key)] = (_ratio(margin, n), margin, n)
-            kpis[("clv", *key)] = (_ratio(margin, churned), margin, churned)
+            kpis[("clv", *key)] = (_ratio(margin * lifetime, months), margin * lifetime, months)
+            kpis[("clv_lifetime_months", *key)] = (lifetime, lifetime, None)
     return kpis
 
 

@@ -9,8 +9,8 @@ from revenue_oracle import revenue_kpis
 
 MARTS = ["kpi_acquisition_cost", "kpi_customer_value", "kpi_retention", "kpi_abm_customers"]
 REVENUE_KPIS = [
-    "cost_per_lead", "cost_per_opportunity", "cac", "cac_paid", "cac_payback_months",
-    "revenue", "clv", "clv_historical",
+    "cost_per_lead", "cost_per_opportunity", "cac", "cac_marketing", "cac_paid",
+    "cac_payback_months", "revenue", "clv", "clv_historical", "clv_lifetime_months",
     "customer_retention_rate", "customer_churn_rate", "expansion_rate",
     "net_revenue_retention", "gross_revenue_retention",
     "abm_retention", "abm_expansion", "abm_clv",

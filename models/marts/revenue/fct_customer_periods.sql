@@ -31,7 +31,8 @@ won as (
 
 expansions as (
 
-    -- accounts that won an upsell or cross-sell within the period
+    -- accounts that won an expansion (upsell, cross-sell, or New Business on an existing
+    -- customer: int_won_opportunities.revenue_type) within the period
     select distinct
         periods.period_grain,
         periods.period_start,
@@ -39,7 +40,7 @@ expansions as (
     from won
     inner join periods
         on cast(won.won_at as date) between periods.period_start and periods.period_end
-    where won.opportunity_type in ('upsell', 'cross_sell')
+    where won.revenue_type = 'expansion'
 
 ),
 

@@ -1,6 +1,7 @@
--- cost_per_lead, cost_per_opportunity, cac, cac_paid and cac_payback_months by month and
--- channel. Costs count in their month; a channel's rows use only the cost booked to it, so
--- sales cost and unallocated marketing cost appear in the 'all' rows only.
+-- cost_per_lead, cost_per_opportunity, cac (blended), cac_marketing, cac_paid and
+-- cac_payback_months by month and channel. Costs count in their month; sales cost and
+-- unallocated marketing cost are shared out to the channels by their share of the month's
+-- new customers (docs block kpi_acquisition_cost).
 with costs as (
 
     select * from {{ ref('int_marketing_sales_costs_monthly') }}
@@ -70,7 +71,7 @@ measures as (
         end as measure,
         1 as amount
     from won
-    where won.opportunity_type = 'new_business'
+    where won.is_new_customer
     union all
     select
         {{ month_of('won_at') }} as period_start,
@@ -78,13 +79,23 @@ measures as (
         'new_business_amount' as measure,
         amount_in_reporting_currency as amount
     from won
-    where opportunity_type = 'new_business'
+    where is_new_customer
 
 ),
 
 dimensioned as (
 
     {{ by_dimensions('measures', {'all': "'all'", 'channel': 'channel'}) }}
+
+),
+
+-- the finance table is the cost ledger: a month it covers has every channel's cost known
+-- (0 without a row); a month it does not cover, or a channel it cannot name, has no cost
+finance_months as (
+
+    select distinct cost_month
+    from costs
+    where cost_source = 'finance'
 
 ),
 
@@ -109,46 +120,95 @@ totals as (
         ) as new_customers,
         sum(case when measure = 'new_business_amount' then amount else 0 end)
             as new_business_amount,
-        max(case when measure = 'marketing_cost' then 1 else 0 end) = 1 as has_marketing_cost,
+        max(case when measure in ('marketing_cost', 'sales_cost') then 1 else 0 end) = 1
+            as has_cost,
         max(case when measure = 'ad_spend' then 1 else 0 end) = 1 as has_ad_spend
     from dimensioned
-    where dimension_name = 'all' or dimension_value != 'unallocated'
     group by 1, 2, 3
+
+),
+
+-- the month's cost no channel carries (sales, unallocated marketing) and its new customers
+shared as (
+
+    select
+        totals.period_start,
+        max(
+            case
+                when totals.dimension_value = 'unallocated'
+                    then totals.marketing_cost + totals.sales_cost
+            end
+        ) as shared_cost,
+        max(case when totals.dimension_name = 'all' then totals.new_customers end)
+            as month_new_customers
+    from totals
+    group by totals.period_start
 
 ),
 
 costed as (
 
     select
-        *,
-        case
-            when dimension_name = 'all' then marketing_cost + sales_cost
-            else marketing_cost
+        totals.*,
+        finance_months.cost_month is not null
+        and (totals.has_cost or totals.dimension_value != 'unknown') as is_cost_known,
+        -- a channel's own cost plus its share of the shared cost (none without new customers)
+        totals.marketing_cost + totals.sales_cost + case
+            when totals.dimension_name = 'all' then 0
+            else coalesce(shared.shared_cost * {{ safe_divide(
+                'totals.new_customers', 'shared.month_new_customers') }}, 0)
         end as acquisition_cost,
         -- monthly gross margin of the period's new customers: the first year's contract
         -- value (the won amount) over 12 months, times the gross margin rate
-        new_business_amount / 12 * {{ var('gross_margin_rate', 0.8) }} as new_monthly_gross_margin
+        totals.new_business_amount / 12 * {{ var('gross_margin_rate', 0.8) }}
+            as new_monthly_gross_margin
     from totals
-    where has_marketing_cost
+    left join finance_months
+        on totals.period_start = finance_months.cost_month
+    left join shared
+        on totals.period_start = shared.period_start
+    where totals.dimension_name = 'all' or totals.dimension_value != 'unallocated'
+
+),
+
+known as (
+
+    select
+        period_start,
+        dimension_name,
+        dimension_value,
+        leads,
+        opportunities,
+        new_customers,
+        paid_new_customers,
+        new_monthly_gross_margin,
+        has_ad_spend,
+        ad_spend,
+        case when is_cost_known then marketing_cost end as marketing_cost,
+        case when is_cost_known then acquisition_cost end as acquisition_cost
+    from costed
 
 ),
 
 kpi_rows as (
 
-    {{ kpi_ratio_rows('cost_per_lead', 'costed', 'marketing_cost', 'leads',
+    {{ kpi_ratio_rows('cost_per_lead', 'known', 'marketing_cost', 'leads',
                       unit='currency', period_grain='month') }}
     union all
-    {{ kpi_ratio_rows('cost_per_opportunity', 'costed', 'marketing_cost', 'opportunities',
+    {{ kpi_ratio_rows('cost_per_opportunity', 'known', 'marketing_cost', 'opportunities',
                       unit='currency', period_grain='month') }}
     union all
-    {{ kpi_ratio_rows('cac', 'costed', 'acquisition_cost', 'new_customers',
+    {{ kpi_ratio_rows('cac', 'known', 'acquisition_cost', 'new_customers',
                       unit='currency', period_grain='month') }}
     union all
-    {{ kpi_ratio_rows('cac_paid', 'costed', 'ad_spend', 'paid_new_customers',
+    {{ kpi_ratio_rows('cac_marketing', 'known', 'marketing_cost', 'new_customers',
+                      unit='currency', period_grain='month') }}
+    union all
+    {{ kpi_ratio_rows('cac_paid', 'known', 'ad_spend', 'paid_new_customers',
                       unit='currency', where='has_ad_spend', period_grain='month') }}
     union all
     -- cac / monthly gross margin per new customer = cost / monthly gross margin of all
-    {{ kpi_ratio_rows('cac_payback_months', 'costed', 'acquisition_cost',
+    {{ kpi_ratio_rows('cac_payback_months', 'known', 'acquisition_cost',
                       'new_monthly_gross_margin', unit='months', period_grain='month') }}
 
 )

@@ -1,5 +1,6 @@
--- revenue (won amounts by type, month) and clv / clv_historical (cohorts of new customers
--- by the month of their first won New Business opportunity), by segment.
+-- revenue (won amounts by month × revenue type, channel, segment) and clv, clv_historical and
+-- clv_lifetime_months (cohorts of new customers by the month of their first new-customer
+-- win), by segment.
 with won as (
 
     select * from {{ ref('int_won_opportunities') }}
@@ -38,7 +39,8 @@ revenue_rows as (
 
     select
         {{ month_of('won.won_at') }} as period_start,
-        won.opportunity_type,
+        won.revenue_type,
+        won.channel,
         won.amount_in_reporting_currency as amount,
         segments.industry,
         segments.company_size_band,
@@ -56,7 +58,7 @@ cohorts as (
         account_id,
         min(won_at) as first_won_at
     from won
-    where opportunity_type = 'new_business'
+    where is_new_customer
     group by account_id
 
 ),
@@ -88,6 +90,8 @@ covered_days as (
     select
         account_id,
         daily_revenue,
+        first_day,
+        last_day,
         1 + {{ dbt.datediff('first_day', 'last_day', 'day') }}
             as days_covered
     from contract_days
@@ -101,6 +105,65 @@ realised as (
         account_id,
         sum(daily_revenue * days_covered) as realised_revenue
     from covered_days
+    group by account_id
+
+),
+
+-- the days an account was a customer since its first win: the union of its covered spans
+-- (co-termed contracts overlap), as islands of spans that touch or overlap
+spans as (
+
+    select
+        account_id,
+        first_day,
+        last_day,
+        max(last_day) over (
+            partition by account_id order by first_day, last_day
+            rows between unbounded preceding and 1 preceding
+        ) as previous_last_day
+    from covered_days
+
+),
+
+islands as (
+
+    select
+        account_id,
+        first_day,
+        last_day,
+        sum(
+            case
+                when
+                    previous_last_day is null
+                    or first_day > cast({{ dbt.dateadd('day', 1, 'previous_last_day') }} as date)
+                    then 1
+                else 0
+            end
+        ) over (
+            partition by account_id order by first_day, last_day
+            rows between unbounded preceding and current row
+        ) as island
+    from spans
+
+),
+
+island_spans as (
+
+    select
+        account_id,
+        min(first_day) as first_day,
+        max(last_day) as last_day
+    from islands
+    group by account_id, island
+
+),
+
+customer_days as (
+
+    select
+        account_id,
+        sum(1 + {{ dbt.datediff('first_day', 'last_day', 'day') }}) as days_as_customer
+    from island_spans
     group by account_id
 
 ),
@@ -123,6 +186,8 @@ customer_rows as (
         cohorts.account_id,
         coalesce(realised.realised_revenue, 0) * {{ var('gross_margin_rate', 0.8) }}
             as gross_margin,
+        -- months of 365 / 12 days, as the daily revenue is a 365th of the annual value
+        coalesce(customer_days.days_as_customer, 0) * 12.0 / 365 as customer_months,
         case when churned.account_id is not null then 1 else 0 end as is_churned,
         segments.industry,
         segments.company_size_band,
@@ -131,6 +196,8 @@ customer_rows as (
     from cohorts
     left join realised
         on cohorts.account_id = realised.account_id
+    left join customer_days
+        on cohorts.account_id = customer_days.account_id
     left join churned
         on cohorts.account_id = churned.account_id
     left join segments
@@ -139,7 +206,7 @@ customer_rows as (
 ),
 
 {%- set segment_dimensions = customer_segment_dimensions() %}
-{%- set revenue_dimensions = {'type': 'opportunity_type'} %}
+{%- set revenue_dimensions = {'type': 'revenue_type', 'channel': 'channel'} %}
 {%- do revenue_dimensions.update(segment_dimensions) %}
 
 revenue_dimensioned as (
@@ -187,6 +254,7 @@ cohort_sums as (
         dimension_name,
         dimension_value,
         sum(gross_margin) as gross_margin,
+        sum(customer_months) as customer_months,
         count(*) as customers,
         sum(is_churned) as churned_customers
     from customer_dimensioned
@@ -194,16 +262,37 @@ cohort_sums as (
 
 ),
 
+cohort_lifetimes as (
+
+    select
+        *,
+        {{ capped_lifetime_months('customer_months', 'churned_customers') }} as lifetime_months
+    from cohort_sums
+
+),
+
+cohort_values as (
+
+    select
+        *,
+        gross_margin * lifetime_months as lifetime_gross_margin
+    from cohort_lifetimes
+
+),
+
 kpi_rows as (
 
     {{ kpi_count_rows('revenue', 'revenue_sums', 'amount', unit='currency', period_grain='month') }}
     union all
-    {{ kpi_ratio_rows('clv_historical', 'cohort_sums', 'gross_margin', 'customers',
+    {{ kpi_ratio_rows('clv_historical', 'cohort_values', 'gross_margin', 'customers',
                       unit='currency', period_grain='cohort_month') }}
     union all
-    -- (margin / customer-months) / (churned / customer-months): the months cancel
-    {{ kpi_ratio_rows('clv', 'cohort_sums', 'gross_margin', 'churned_customers',
+    -- (margin / customer-months) × lifetime: numerator margin × lifetime, per customer-month
+    {{ kpi_ratio_rows('clv', 'cohort_values', 'lifetime_gross_margin', 'customer_months',
                       unit='currency', period_grain='cohort_month') }}
+    union all
+    {{ kpi_count_rows('clv_lifetime_months', 'cohort_values', 'lifetime_months',
+                      unit='months', period_grain='cohort_month') }}
 
 )
 

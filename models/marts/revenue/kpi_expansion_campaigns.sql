@@ -1,5 +1,5 @@
 -- cross_sell_upsell_campaign_success: customers targeted by an expansion campaign who won
--- an upsell or cross-sell within N days / customers targeted, by month and campaign.
+-- an expansion (revenue_type) within N days / customers targeted, by month and campaign.
 {%- set expansion_type = var('expansion_campaign_type', 'customer marketing') %}
 {%- set window_days = var('expansion_campaign_window_days', 90) %}
 
@@ -32,7 +32,7 @@ contracts as (
 won as (
 
     select * from {{ ref('int_won_opportunities') }}
-    where opportunity_type in ('upsell', 'cross_sell')
+    where revenue_type = 'expansion'
 
 ),
 

@@ -44,28 +44,38 @@ def opportunities(sim, fx, people, accounts, campaigns):
             converted["converted_at"].tolist(), amount.tolist(),
             converted["first_campaign"].tolist())
     ]
+    _deals_at_customers(sim.rng("deal-types"), deals, accounts)
     won = [deal for deal in deals if deal.opp.stage == lc.WON]
     base = np.flatnonzero(accounts["_existing_customer"].to_numpy())
     base_acv = np.round(rng.lognormal(np.log(P.ACV_MEDIAN_EUR), P.ACV_SIGMA, len(base))
                         * fx.rate(accounts["_currency"].to_numpy()[base], sim.t_start), -2)
-    subscriptions = [(lc.as_date(deal.opp.closed_at), deal.opp.rows[-1][2], deal.account)
-                     for deal in won]
-    subscriptions += [(sim.start - timedelta(days=int(days)), acv, account) for days, acv, account
-                      in zip(rng.integers(30, 3 * 365, len(base)), base_acv.tolist(), base.tolist())]
+    signed = [(lc.as_date(deal.opp.closed_at), deal.opp.rows[-1][2], deal.account)
+              for deal in won]
+    signed += [(sim.start - timedelta(days=int(days)), acv, account) for days, acv, account
+               in zip(rng.integers(30, 3 * 365, len(base)), base_acv.tolist(), base.tolist())]
     years = (sim.end - sim.start).days // 365 + 5
-    draws = draw_blocks(sim.rng("subscriptions"), len(subscriptions), 30 * years, 8 * years)
+    draws = draw_blocks(sim.rng("subscriptions"), len(signed), 30 * years, 8 * years)
+    by_account: dict[int, list] = {}
+    for d, (day, acv, account) in sorted(zip(draws, signed), key=lambda x: (x[1][2], x[1][0])):
+        by_account.setdefault(account, []).append((day, acv, d))
     abm = accounts["abm_target_c"].to_numpy()
     expansion_campaigns = campaigns[campaigns["_kind"] == "Customer Marketing"]
     contracts = []
-    for d, (start, acv, account) in zip(draws, subscriptions):
-        own_contracts, own_opps = lc.subscription(d, start, acv, bool(abm[account]), sim.start,
-                                                  sim.end)
-        contracts += [(account, c) for c in own_contracts]
-        for opp in own_opps:
-            running = expansion_campaigns[(expansion_campaigns["_start"] <= opp.created)
-                                          & (expansion_campaigns["_end"] >= opp.created)]
-            answered = opp.type != "Renewal" and len(running) and d.u() < 0.6
-            deals.append(_Deal(opp, account, campaign=running.index[0] if answered else -1))
+    # one live subscription per account: a deal signed while one runs is an add-on to it
+    for account, pending in by_account.items():
+        while pending:
+            (start, acv, d), later = pending[0], pending[1:]
+            own_contracts, own_opps, left = lc.subscription(
+                d, start, acv, bool(abm[account]), sim.start, sim.end,
+                [(day, value) for day, value, _ in later])
+            pending = later[len(later) - len(left):]
+            contracts += [(account, c) for c in own_contracts]
+            for opp in own_opps:
+                running = expansion_campaigns[(expansion_campaigns["_start"] <= opp.created)
+                                              & (expansion_campaigns["_end"] >= opp.created)]
+                answered = opp.type != "Renewal" and len(running) and d.u() < 0.6
+                deals.append(_Deal(opp, account, campaign=running.index[0] if answered else -1))
+    contracts += _unsigned_contracts(sim.rng("unsigned-contracts"), deals, contracts, sim)
     # an account exists before anything happens on it
     first = pd.concat([
         pd.Series([deal.opp.created for deal in deals], index=[deal.account for deal in deals]),
@@ -75,6 +85,57 @@ def opportunities(sim, fx, people, accounts, campaigns):
     accounts = accounts.assign(_created=np.minimum(
         accounts["_created"].to_numpy(), first.fillna(sim.t_end).astype(np.int64) - 2 * DAY))
     return deals, contracts, accounts
+
+
+def _deals_at_customers(rng, deals, accounts) -> None:
+    """A lead converted at an account that is already a customer (one from before the range,
+    or one that won an earlier deal) opens an expansion-sized deal, mostly typed Upsell or
+    Cross-sell by the rep; the rest keep the default 'New Business'."""
+    existing = accounts["_existing_customer"].to_numpy()
+    won_at: dict[int, list[int]] = {}
+    for deal in deals:
+        if deal.opp.stage == lc.WON:
+            won_at.setdefault(deal.account, []).append(deal.opp.closed_at)
+    low, high = P.EXPANSION_SHARE_OF_ACV
+    for deal in deals:
+        earlier = any(t < deal.opp.created for t in won_at.get(deal.account, ()))
+        if not (existing[deal.account] or earlier):
+            continue
+        share = low + (high - low) * rng.random()
+        deal.opp.rows = [(stage, t, round(amount * share, -2), close_day)
+                         for stage, t, amount, close_day in deal.opp.rows]
+        if rng.random() >= P.P_NEW_BUSINESS_AT_CUSTOMER:
+            deal.opp.type = "Upsell" if rng.random() < 0.5 else "Cross-sell"
+
+
+def _some(rng, rows: list, share: float) -> list:
+    """About `share` of `rows`, at least one when there are any."""
+    if not rows:
+        return []
+    k = max(1, round(len(rows) * share))
+    return [rows[i] for i in sorted(rng.choice(len(rows), size=k, replace=False).tolist())]
+
+
+def _unsigned_contracts(rng, deals, contracts, sim) -> list:
+    """Contracts that never made an account a customer: drafts of New Business deals lost after
+    a value proposition, and activated contracts re-issued after signature (the first version
+    'Terminated', same dates)."""
+    quoted = P.OPP_STAGES["Value Proposition"]
+    lost = [deal for deal in deals
+            if deal.opp.type == "New Business" and deal.opp.stage == lc.LOST
+            and len(deal.opp.rows) > 1 and P.OPP_STAGES[deal.opp.rows[-2][0]] >= quoted
+            and lc.as_date(deal.opp.rows[-2][1]) + timedelta(days=14) <= sim.end]
+    unsigned = []
+    for deal in _some(rng, lost, P.P_DRAFT_WHEN_LOST):
+        start = lc.as_date(deal.opp.rows[-2][1]) + timedelta(days=14)
+        unsigned.append((deal.account, lc.Contract(
+            start, lc.add_months(start, 12) - timedelta(days=1), 12, deal.opp.rows[-1][2], "Draft")))
+    signed = [(a, c) for a, c in contracts if c.status == "Activated" and c.start >= sim.start]
+    for account, c in _some(rng, signed, P.P_CONTRACT_REISSUED):
+        unsigned.append((account, lc.Contract(
+            c.start, c.end, c.term, round(c.annual_value * (0.9 + 0.2 * rng.random()), -2),
+            "Terminated")))
+    return unsigned
 
 
 def opportunity_tables(sim, deals, people, accounts, campaigns):

@@ -196,21 +196,30 @@ def add_months(d: date, months: int) -> date:
 
 
 def subscription(d: Draws, start: date, acv: float, abm: bool, range_start: date,
-                 range_end: date) -> tuple[list[Contract], list[Opp]]:
+                 range_end: date, add_ons: list[tuple[date, float]] = ()
+                 ) -> tuple[list[Contract], list[Opp], list[tuple[date, float]]]:
     """Contracts and renewal/expansion opportunities of one subscription, in the account's currency.
 
-    Renewals and expansions before the range are assumed (no opportunity), contracts ending more
-    than a year before it are left out (still there for a year-ago retention base); churn is a
-    lost renewal. Nothing starts after the range.
+    Renewals and expansions before the range are assumed (no opportunity); contracts ending more
+    than a year before it are closed out as 'Expired' (older ones still count for a year-ago
+    retention base); churn is a lost renewal. Nothing starts after the range. `add_ons` (signed
+    day, annual value; sorted) are later deals of the same account: one signed while a contract
+    runs is co-termed with it and renewed with the rest, as an expansion; the ones signed after
+    the subscription ended are returned (the account comes back with a new subscription).
     """
     t_start, t_end = day_us(range_start), day_us(range_end) + DAY - 1
-    contracts, opps = [], []
+    contracts, opps, add_ons = [], [], list(add_ons)
     while start <= range_end:
         term = d.pick(P.CONTRACT_TERMS)
         end = add_months(start, term) - timedelta(days=1)
-        if end >= range_start - timedelta(days=366):
-            contracts.append(Contract(start, end, term, acv))
+        closed_out = end < range_start - timedelta(days=366)
+        contracts.append(Contract(start, end, term, acv, "Expired" if closed_out else "Activated"))
         expansion = 0.0
+        while add_ons and add_ons[0][0] <= end:
+            signed, amount = add_ons.pop(0)
+            contracts.append(Contract(signed, end, max(1, round((end - signed).days / 30.44)),
+                                      amount))
+            expansion += amount
         for year in range(term // 12):
             if d.u() >= P.P_EXPANSION_PER_YEAR:
                 continue
@@ -250,7 +259,7 @@ def subscription(d: Draws, start: date, acv: float, abm: bool, range_start: date
             if not won:
                 break
         start, acv = next_start, renewed_acv
-    return contracts, opps
+    return contracts, opps, add_ons
 
 
 def _after(t: int, days: float) -> int:

@@ -135,6 +135,13 @@ RENEWAL_UPLIFT_MAX = 0.08
 P_EXPANSION_PER_YEAR = 0.25
 P_EXPANSION_WIN = 0.50
 EXPANSION_SHARE_OF_ACV = (0.15, 0.45)
+# a lead converted at a customer account: the share whose opportunity keeps the default type
+# 'New Business' (the rest are typed Upsell / Cross-sell by the rep)
+P_NEW_BUSINESS_AT_CUSTOMER = 0.3
+# contracts that make nobody a customer: a draft left by a New Business deal lost after a
+# value proposition; an activated contract re-issued, its first version 'Terminated'
+P_DRAFT_WHEN_LOST = 0.5
+P_CONTRACT_REISSUED = 0.05
 P_OPP_WITHOUT_HISTORY = 0.01  # closed opportunities whose history rows were never synced
 
 # ---- web -------------------------------------------------------------------------------------
