@@ -132,6 +132,7 @@ def _simulate(sim: Sim, log) -> tuple[dict, dict, dict, list]:
             sim, fx, ad_spend, company.tables["salesforce/opportunity"]),
         "surveys/enps_responses": exports.enps(sim),
     }
+    company.rejects += exports.unscored_responses(tables["surveys/enps_responses"])
     missing = [f"{t.source}/{t.name}" for t in TABLES if f"{t.source}/{t.name}" not in tables]
     assert not missing, f"the simulation produced no {missing}"
     truths = truth.build(company, site, email_sends, ad_spend)

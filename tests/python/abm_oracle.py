@@ -86,14 +86,17 @@ def pipeline_snapshots(truth: Path, as_of: pd.Timestamp) -> pd.DataFrame:
         for opp in opportunities[is_open].itertuples(index=False):
             own = by_opportunity.get(opp.opportunity_id)
             before = own[own["created_date"] < instant] if own is not None else None
+            # catalogue: money at the FX rate of the transaction date; for a deal, its
+            # (expected) close date as known with the amount
             if before is None or before.empty:
-                stage, amount, probability = None, opp.amount, None
+                stage, amount, probability, closes = None, opp.amount, None, opp.close_date
             else:
                 last = before.iloc[-1]
-                stage, amount = last["stage_name"], last["amount"]
+                stage, amount, closes = last["stage_name"], last["amount"], last["close_date"]
                 probability = STAGE_PROBABILITY[stage] / 100
-            converted = (amount / _rate(rates, opp.currency, day)
-                         * _rate(rates, REPORTING_CURRENCY, day))
+            closes = pd.Timestamp(closes).date()
+            converted = (amount / _rate(rates, opp.currency, closes)
+                         * _rate(rates, REPORTING_CURRENCY, closes))
             rows.append({
                 "snapshot_date": day, "is_as_of": instant == as_of and day == as_of.date(),
                 "stage": stage or "unknown",
@@ -239,7 +242,10 @@ def abm_kpis(truth: Path, as_of: pd.Timestamp) -> dict[Key, Row]:
         kpis[("abm_account_to_opportunity_rate", "quarter", quarter, "all", "all")] = (
             n / len(targets), n, float(len(targets)))
 
-    closed = opportunities[opportunities["outcome"].isin(["won", "lost"])].copy()
+    # catalogue section 6: opportunity_win_rate restricted to target accounts, so the same
+    # deals: opportunities converted from a lead, not renewals or upsells of the base
+    closed = opportunities[opportunities["outcome"].isin(["won", "lost"])
+                           & opportunities["lead_id"].notna()].copy()
     closed["month"] = closed["closed_at"].map(lambda t: dt.date(t.year, t.month, 1))
     closed["abm_target"] = closed["account_id"].map(segments).fillna("unknown")
     closed["won"] = (closed["outcome"] == "won").astype(int)

@@ -29,6 +29,12 @@ STATUS_STAGE = {
 STAGE_ORDER = {"lead": 1, "mql": 2, "sql": 3, "opportunity": 4, "customer": 5,
                "disqualified": 6, "lost": 7}
 TERMINAL = {"customer", "disqualified", "lost"}
+# the company_size_bands of raw_sources.md's segment conventions
+SIZE_BANDS = [(0, 49, "1-49"), (50, 249, "50-249"), (250, 999, "250-999"),
+              (1000, 999_999_999, "1000+")]
+# catalogue: leads by period x channel x segment (industry, company size, region) and ABM flag
+SEGMENTS = {"industry": "industry", "company_size": "company_size_band", "country": "country",
+            "abm_target": "abm_target"}
 
 Key = tuple[str, str, dt.date, str, str]
 Row = tuple[float | None, float | None, float | None]
@@ -84,6 +90,29 @@ def lifecycle(truth: Path) -> pd.DataFrame:
             "mql_rejected": rejected,
         })
     return pd.DataFrame(rows)
+
+
+def _size_band(employees) -> str | None:
+    if employees is None or pd.isna(employees):
+        return None
+    return next(label for low, high, label in SIZE_BANDS if low <= employees <= high)
+
+
+def segments(truth: Path) -> pd.DataFrame:
+    """Per lead, its company's segment: the converted account's industry, size and country
+    (the company as sales knows it), else the lead's own form values; ABM target flag of the
+    account (non_target without one)."""
+    leads = pd.read_parquet(truth / "leads.parquet").set_index("lead_id")
+    accounts = pd.read_parquet(truth / "accounts.parquet").set_index("account_id")
+    account = accounts.reindex(leads["account_id"]).set_index(leads.index)
+    has_account = leads["account_id"].isin(accounts.index)
+    frame = pd.DataFrame(index=leads.index)
+    for column in ("industry", "number_of_employees", "country"):
+        frame[column] = account[column].where(has_account, leads[column])
+    frame["company_size_band"] = frame["number_of_employees"].map(_size_band)
+    frame["abm_target"] = np.where(has_account & account["is_abm_target"].fillna(False).astype(bool),
+                                   "target", "non_target")
+    return frame[list(SEGMENTS.values())]
 
 
 def churned_at(truth: Path, lifecycle_frame: pd.DataFrame,
@@ -195,10 +224,11 @@ def funnel_kpis(truth: Path, as_of: pd.Timestamp) -> dict[Key, Row]:
     by_channel = {**ALL, "channel": "channel"}
     by_channel_rep = {**by_channel, "rep": "owner_id"}
     kpis: dict[Key, Row] = {}
+    segmented = life.join(segments(truth), on="lead_id")
     for kpi_id, column in [("leads_created", "lead_at"), ("mqls", "mql_at"), ("sqls", "sql_at"),
                            ("opportunities_created", "opportunity_at"),
                            ("customers_won", "customer_at")]:
-        kpis.update(_counts(life, kpi_id, "month", column, by_channel))
+        kpis.update(_counts(segmented, kpi_id, "month", column, {**by_channel, **SEGMENTS}))
 
     conversions = [
         ("lead_to_mql_rate", "lead_at", "mql_at"),

@@ -10,6 +10,7 @@ our tables or seeds, and produces rows keyed like `kpi_values`:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -50,18 +51,25 @@ def web_session_kpis(truth: Path) -> dict[Key, Row]:
         (sessions["session_end"] - sessions["session_start"]) / pd.Timedelta(seconds=1))
     sessions["is_engaged"] = ((sessions["duration_s"] >= 10) | (sessions["page_count"] >= 2)
                               | sessions["has_form_fill"])
-    dimensions = {"all": None, "channel": "channel", "landing_page": "landing_path"}
+    # catalogue: day x channel x landing page (the cross by month only, see kpi_web_sessions)
+    sessions["channel_landing_page"] = (sessions["channel"].fillna("unknown") + " | "
+                                        + sessions["landing_path"].fillna("unknown"))
+    dimensions = {"all": None, "channel": "channel", "landing_page": "landing_path",
+                  "channel_landing_page": "channel_landing_page"}
+    by_page = ("all", "channel", "landing_page", "channel_landing_page")
     kpi_dimensions = {
-        "sessions": ("all", "channel"),
-        "avg_session_duration_s": ("all", "channel", "landing_page"),
-        "bounce_rate": ("all", "channel", "landing_page"),
+        "sessions": by_page,
+        "avg_session_duration_s": by_page,
+        "bounce_rate": by_page,
         "engagement_rate": ("all", "channel"),
         "site_conversion_rate": ("all", "channel"),
-        "landing_page_conversion_rate": ("all", "landing_page"),
+        "landing_page_conversion_rate": ("all", "landing_page", "channel_landing_page"),
     }
     kpis: dict[Key, Row] = {}
     for grain, period in _periods(sessions, "session_start"):
         for name, column in dimensions.items():
+            if name == "channel_landing_page" and grain != "month":
+                continue
             for (start, value), group in _grouped(sessions, period, column):
                 n = len(group)
                 rows = {
@@ -81,11 +89,16 @@ def web_session_kpis(truth: Path) -> dict[Key, Row]:
 def email_kpis(truth: Path) -> dict[Key, Row]:
     sends = pd.read_parquet(truth / "email_sends.parquet")
     programs = pd.read_parquet(truth / "clean" / "marketo" / "program.parquet")
+    campaigns = pd.read_parquet(truth / "clean" / "marketo" / "campaign.parquet")
     sends["program"] = sends["program_id"].map(programs.set_index("id")["name"])
-    sends["month"] = pd.to_datetime(sends["send_date"]).map(_month)
+    sends["campaign"] = sends["campaign_id"].map(campaigns.set_index("id")["name"])
     kpis: dict[Key, Row] = {}
-    for name, column in {"all": None, "program": "program"}.items():
-        for (start, value), group in _grouped(sends, sends["month"], column):
+    # catalogue: open rate by campaign x send date, the others by campaign; plus the program
+    # by month that the marketing team reports
+    for (grain, period), (name, column) in itertools.product(
+            _periods(sends, "send_date"),
+            {"all": None, "program": "program", "campaign": "campaign"}.items()):
+        for (start, value), group in _grouped(sends, period, column):
             sent, bounced = group["sent"].sum(), group["bounced"].sum()
             delivered = sent - bounced  # the catalogue's delivered, not the delivered activity
             opens, clicks = group["unique_opens"].sum(), group["unique_clicks"].sum()
@@ -97,7 +110,7 @@ def email_kpis(truth: Path) -> dict[Key, Row]:
                 "email_bounce_rate": _ratio(bounced, sent),
             }
             for kpi_id, row in rows.items():
-                kpis[(kpi_id, "month", start, name, value)] = row
+                kpis[(kpi_id, grain, start, name, value)] = row
     return kpis
 
 

@@ -102,7 +102,8 @@ def test_csv_and_text_values_parse(run):
     assert set(costs["currency"]) == {"EUR", "USD"}
     assert (costs["channel"] == "").any() and set(costs.loc[costs["category"] == "ads", "channel"]) == {
         "paid_search", "paid_social"}
-    assert raw(root, "surveys", "enps_responses")["score"].astype(int).between(0, 10).all()
+    scores = raw(root, "surveys", "enps_responses")["score"]
+    assert scores[scores != ""].astype(int).between(0, 10).all()  # '' = unscored, a reject
     pd.to_datetime(raw(root, "social", "page_daily_stats")["date"], format="%Y-%m-%d")
     stamps = raw(root, "segment", "pages")["timestamp"]
     pattern = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d"
@@ -145,9 +146,16 @@ def test_rejects_are_in_raw_and_not_in_truth(run):
     lead = raw(root, "salesforce", "lead")
     history = raw(root, "salesforce", "lead_history")
     opportunity = raw(root, "salesforce", "opportunity")
-    for row in rejects.itertuples():
+    for row in rejects[rejects["source"] == "salesforce"].itertuples():
         table = {"lead": lead, "lead_history": history, "opportunity": opportunity}[row.table_name]
         assert (table["id"] == row.record_id).sum() == 1
+    # survey responses without a score: in the raw export, not in the clean table
+    responses = raw(root, "surveys", "enps_responses")
+    unscored = rejects.loc[rejects["table_name"] == "enps_responses", "record_id"]
+    assert len(unscored) >= 1
+    assert set(unscored) == set(responses.loc[responses["score"] == "", "response_id"])
+    clean = pd.read_parquet(root / "truth" / "clean" / "surveys" / "enps_responses.parquet")
+    assert not clean["response_id"].isin(unscored).any() and clean["score"].notna().all()
     orphans = rejects.loc[rejects["reason_code"] == "orphan_reference", "record_id"]
     assert not history.loc[history["id"].isin(orphans), "lead_id"].isin(lead["id"]).any()
     assert lead.loc[lead["id"].isin(rejects["record_id"]), "created_date"].isna().all()

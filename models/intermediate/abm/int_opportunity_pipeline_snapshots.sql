@@ -1,7 +1,8 @@
 -- Open opportunities at each pipeline snapshot: every month end (the state at the end of that
 -- day) up to the lifecycle as-of time, and the as-of time itself. Open = created before the
 -- snapshot and not won or lost before it; stage, amount and probability come from the latest
--- history row before the snapshot; money is converted at the rate of the snapshot date.
+-- history row before the snapshot; money is converted at the rate of the deal's transaction
+-- date, its (expected) close date on that same history row, as staging converts a won deal.
 with opportunities as (
 
     select * from {{ ref('stg_salesforce__opportunity') }}
@@ -84,7 +85,8 @@ open_at_snapshot as (
         opportunities.account_id,
         opportunities.opportunity_type,
         opportunities.currency_code,
-        opportunities.amount as current_amount
+        opportunities.amount as current_amount,
+        opportunities.close_date as current_close_date
     from snapshots
     inner join opportunities
         on snapshots.snapshot_at > opportunities.created_at
@@ -102,6 +104,7 @@ history_rows as (
         stage_changes.stage_name,
         stage_changes.amount,
         opportunity_history.probability,
+        opportunity_history.close_date,
         stage_changes.changed_at
     from stage_changes
     inner join opportunity_history
@@ -117,6 +120,7 @@ latest_history as (
         history_rows.stage_name,
         history_rows.amount,
         history_rows.probability,
+        history_rows.close_date,
         row_number() over (
             partition by open_at_snapshot.snapshot_date, open_at_snapshot.opportunity_id
             order by history_rows.changed_at desc, history_rows.opportunity_history_id desc
@@ -131,37 +135,46 @@ latest_history as (
 
 -- Without a history row by the snapshot the stage is unknown: the current amount counts,
 -- the weighted value gets nothing.
-valued as (
+as_known as (
 
     select
-        open_at_snapshot.snapshot_date,
-        open_at_snapshot.snapshot_at,
-        open_at_snapshot.is_as_of_snapshot,
-        open_at_snapshot.opportunity_id,
-        open_at_snapshot.account_id,
-        open_at_snapshot.opportunity_type,
+        open_at_snapshot.*,
         latest_history.stage_name,
-        latest_history.probability / 100.0 as probability,
-        case
-            when accounts.is_abm_target then 'target'
-            when accounts.account_id is not null then 'non_target'
-        end as abm_segment,
-        open_at_snapshot.currency_code,
+        latest_history.probability,
         coalesce(latest_history.amount, open_at_snapshot.current_amount) as amount,
-        {{ to_reporting_currency(
-            'coalesce(latest_history.amount, open_at_snapshot.current_amount)', 'fx'
-        ) }} as amount_in_reporting_currency
+        coalesce(latest_history.close_date, open_at_snapshot.current_close_date)
+            as transaction_date
     from open_at_snapshot
     left join latest_history
         on
             open_at_snapshot.snapshot_date = latest_history.snapshot_date
             and open_at_snapshot.opportunity_id = latest_history.opportunity_id
             and latest_history.recency = 1
+
+),
+
+valued as (
+
+    select
+        as_known.snapshot_date,
+        as_known.snapshot_at,
+        as_known.is_as_of_snapshot,
+        as_known.opportunity_id,
+        as_known.account_id,
+        as_known.opportunity_type,
+        as_known.stage_name,
+        as_known.probability / 100.0 as probability,
+        case
+            when accounts.is_abm_target then 'target'
+            when accounts.account_id is not null then 'non_target'
+        end as abm_segment,
+        as_known.currency_code,
+        as_known.amount,
+        {{ to_reporting_currency('as_known.amount', 'fx') }} as amount_in_reporting_currency
+    from as_known
     left join accounts
-        on open_at_snapshot.account_id = accounts.account_id
-    {{ join_conversion_rates(
-        'open_at_snapshot.currency_code', 'open_at_snapshot.snapshot_date', 'fx'
-    ) }}
+        on as_known.account_id = accounts.account_id
+    {{ join_conversion_rates('as_known.currency_code', 'as_known.transaction_date', 'fx') }}
 
 )
 

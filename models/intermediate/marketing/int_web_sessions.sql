@@ -1,8 +1,11 @@
 -- Web sessions from Segment pages: a visitor's (anonymous_id's) pages in time order, a new
 -- session after 30 minutes without a page. The landing page's UTM parameters and referrer
--- give the channel; a form submission in the session (Segment's `form_submitted` track of
--- the device) is a conversion. Marketo's form fills are not used: they belong to a person, not
--- to one of the person's devices, and would convert a concurrent session on another device.
+-- give the channel. A conversion is a form fill that creates or re-engages a lead (the
+-- catalogue): a Segment `form_submitted` track of the device in the session, with a Marketo
+-- fill-out-form activity of the person the device is identified as in the same window. The
+-- track keeps a fill on one device from converting a concurrent session on another; the
+-- Marketo fill leaves out submissions that reach no lead (newsletter, failed validation).
+-- Without Marketo (marketo_enabled false) the track alone counts.
 --
 -- Incremental: a run rebuilds every session of each visitor with a page or track landed in the
 -- lookback window (`incremental_window`), from all of the visitor's pages, so that a late page
@@ -42,6 +45,40 @@ tracks as (
     {%- endif %}
 
 ),
+
+{% if var('marketo_enabled') -%}
+identifies as (
+
+    select * from {{ ref('stg_segment__identifies') }}
+
+),
+
+marketo_leads as (
+
+    select * from {{ ref('stg_marketo__lead') }}
+
+),
+
+form_fills as (
+
+    select * from {{ ref('stg_marketo__activity_fill_out_form') }}
+
+),
+
+-- identity: every Marketo lead a device was ever identified as, by email (to repoint at the
+-- conformed visitor identities once they exist)
+visitor_marketo_leads as (
+
+    select distinct
+        identifies.anonymous_id,
+        marketo_leads.lead_id as marketo_lead_id
+    from identifies
+    inner join marketo_leads
+        on identifies.email = marketo_leads.email
+
+),
+
+{% endif -%}
 
 gaps as (
 
@@ -125,6 +162,15 @@ conversions as (
             sessions.anonymous_id = tracks.anonymous_id
             and sessions.started_at <= tracks.occurred_at
             and {{ dbt.dateadd('second', 1800, 'sessions.ended_at') }} >= tracks.occurred_at
+    {%- if var('marketo_enabled') %}
+    inner join visitor_marketo_leads
+        on sessions.anonymous_id = visitor_marketo_leads.anonymous_id
+    inner join form_fills
+        on
+            visitor_marketo_leads.marketo_lead_id = form_fills.lead_id
+            and sessions.started_at <= form_fills.activity_at
+            and {{ dbt.dateadd('second', 1800, 'sessions.ended_at') }} >= form_fills.activity_at
+    {%- endif %}
     where tracks.event_name = 'form_submitted'
 
 ),

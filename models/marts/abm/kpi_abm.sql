@@ -13,9 +13,9 @@ opportunities as (
 
 ),
 
-outcomes as (
+lifecycle as (
 
-    select * from {{ ref('int_opportunity_outcomes') }}
+    select * from {{ ref('fct_lead_lifecycle') }}
 
 ),
 
@@ -104,21 +104,16 @@ quarter_target_accounts as (
 
 ),
 
+-- the deals of opportunity_win_rate: each lead's converted opportunity (New Business),
+-- not renewals or upsells
 closed_opportunities as (
 
     select
-        {{ month_of('outcomes.closed_at') }} as close_month,
-        case when outcomes.outcome_stage = 'customer' then 1 else 0 end as is_won,
-        case
-            when accounts.is_abm_target then 'target'
-            when accounts.account_id is not null then 'non_target'
-        end as abm_segment
-    from opportunities
-    inner join outcomes
-        on opportunities.opportunity_id = outcomes.opportunity_id
-    left join accounts
-        on opportunities.account_id = accounts.account_id
-    where outcomes.outcome_stage is not null
+        {{ month_of('coalesce(customer_at, lost_at)') }} as close_month,
+        case when customer_at is not null then 1 else 0 end as is_won,
+        case when is_abm_target then 'target' else 'non_target' end as abm_segment
+    from lifecycle
+    where customer_at is not null or lost_at is not null
 
 ),
 

@@ -1,47 +1,60 @@
 -- leads_created, mqls, sqls, opportunities_created, customers_won: first entries into each
--- stage (skipped stages filled) counted in the UTC month of the entry.
+-- stage (skipped stages filled) counted in the UTC month of the entry, by channel and by the
+-- customer segments (industry, company size, country, ABM flag) of the lead's company.
 with lifecycle as (
 
     select * from {{ ref('fct_lead_lifecycle') }}
 
 ),
 
-stage_entries as (
+segmented as (
 
     select
         lead_id,
         channel,
+        industry,
+        company_size_band,
+        country,
+        case when is_abm_target then 'target' else 'non_target' end as abm_target,
+        lead_at,
+        mql_at,
+        sql_at,
+        opportunity_at,
+        customer_at
+    from lifecycle
+
+),
+
+stage_entries as (
+    select
+        segmented.*,
         'leads_created' as kpi_id,
-        lead_at as entered_at
-    from lifecycle
+        segmented.lead_at as entered_at
+    from segmented
     union all
     select
-        lead_id,
-        channel,
+        segmented.*,
         'mqls' as kpi_id,
-        mql_at as entered_at
-    from lifecycle
+        segmented.mql_at as entered_at
+    from segmented
     union all
     select
-        lead_id,
-        channel,
+        segmented.*,
         'sqls' as kpi_id,
-        sql_at as entered_at
-    from lifecycle
+        segmented.sql_at as entered_at
+    from segmented
     union all
     select
-        lead_id,
-        channel,
+        segmented.*,
         'opportunities_created' as kpi_id,
-        opportunity_at as entered_at
-    from lifecycle
+        segmented.opportunity_at as entered_at
+    from segmented
     union all
     select
-        lead_id,
-        channel,
+        segmented.*,
         'customers_won' as kpi_id,
-        customer_at as entered_at
-    from lifecycle
+        segmented.customer_at as entered_at
+    from segmented
 
 ),
 
@@ -52,9 +65,12 @@ reached as (
 
 ),
 
+{%- set dimensions = customer_segment_dimensions() %}
+{%- do dimensions.update({'channel': 'channel'}) %}
+
 dimensioned as (
 
-    {{ by_dimensions('reached', {'all': "'all'", 'channel': 'channel'}) }}
+    {{ by_dimensions('reached', dimensions) }}
 
 ),
 

@@ -7,29 +7,46 @@ with email_sends as (
 
 ),
 
+grains as (
+
+    select 'day' as period_grain
+    union all
+    select 'month' as period_grain
+
+),
+
+-- by send date (the catalogue's campaign x send date) and by send month (the program view)
 send_rows as (
 
     select
-        {{ month_of('send_date') }} as period_start,
-        program_name,
-        case when is_delivered then 1 else 0 end as is_delivered,
-        case when is_bounced then 1 else 0 end as is_bounced,
-        case when is_opened then 1 else 0 end as is_opened,
-        case when is_clicked then 1 else 0 end as is_clicked,
-        case when is_unsubscribed then 1 else 0 end as is_unsubscribed
+        grains.period_grain,
+        case
+            when grains.period_grain = 'day' then email_sends.send_date
+            else {{ month_of('email_sends.send_date') }}
+        end as period_start,
+        email_sends.program_name,
+        email_sends.campaign_name,
+        case when email_sends.is_delivered then 1 else 0 end as is_delivered,
+        case when email_sends.is_bounced then 1 else 0 end as is_bounced,
+        case when email_sends.is_opened then 1 else 0 end as is_opened,
+        case when email_sends.is_clicked then 1 else 0 end as is_clicked,
+        case when email_sends.is_unsubscribed then 1 else 0 end as is_unsubscribed
     from email_sends
+    cross join grains
 
 ),
 
 dimensioned as (
 
-    {{ by_dimensions('send_rows', {'all': "'all'", 'program': 'program_name'}) }}
+    {{ by_dimensions('send_rows', {
+        'all': "'all'", 'program': 'program_name', 'campaign': 'campaign_name'}) }}
 
 ),
 
 aggregated as (
 
     select
+        period_grain,
         period_start,
         dimension_name,
         dimension_value,
@@ -40,7 +57,7 @@ aggregated as (
         sum(is_clicked) as unique_clicks,
         sum(is_unsubscribed) as unsubscribes
     from dimensioned
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
@@ -85,7 +102,7 @@ kpis as (
 
 select
     kpi_id,
-    'month' as period_grain,
+    period_grain,
     period_start,
     dimension_name,
     dimension_value,

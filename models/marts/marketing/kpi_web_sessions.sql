@@ -32,10 +32,22 @@ session_periods as (
 
 ),
 
+month_sessions as (
+
+    select * from session_periods
+    where period_grain = 'month'
+
+),
+
+-- the channel x landing page cross only by month: by day it would add ~70 % to kpi_values
+-- (fct_web_sessions has it at any grain)
 dimensioned as (
 
     {{ by_dimensions('session_periods', {
         'all': "'all'", 'channel': 'channel', 'landing_page': 'landing_path'}) }}
+    union all
+    {{ by_dimensions('month_sessions', {'channel_landing_page': dbt.concat([
+        "coalesce(channel, 'unknown')", "' | '", "coalesce(landing_path, 'unknown')"])}) }}
 
 ),
 
@@ -58,8 +70,7 @@ aggregated as (
 
 kpis as (
 
-    {{ kpi_count_rows('sessions', 'aggregated', 'sessions',
-        where="dimension_name in ('all', 'channel')") }}
+    {{ kpi_count_rows('sessions', 'aggregated', 'sessions') }}
     union all
     {{ kpi_ratio_rows('avg_session_duration_s', 'aggregated', 'total_duration_s', 'sessions',
         unit='seconds') }}
@@ -73,7 +84,7 @@ kpis as (
         where="dimension_name in ('all', 'channel')") }}
     union all
     {{ kpi_ratio_rows('landing_page_conversion_rate', 'aggregated', 'converted_sessions',
-        'sessions', where="dimension_name in ('all', 'landing_page')") }}
+        'sessions', where="dimension_name in ('all', 'landing_page', 'channel_landing_page')") }}
 
 )
 

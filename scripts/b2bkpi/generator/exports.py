@@ -21,6 +21,7 @@ TEAMS = {  # team: (people, share of promoters, share of detractors)
     "Sales": (17, 0.40, 0.25), "Marketing": (6, 0.50, 0.15), "Customer Success": (8, 0.45, 0.20),
     "Engineering": (30, 0.55, 0.12), "G&A": (7, 0.35, 0.20),
 }
+UNSCORED_RESPONSES = 2  # responses that skipped the score question: staging must reject them
 COMMENTS = ("Great team spirit", "Too many meetings", "Clear goals this quarter",
             "Workload is high", "Love the product", "Career paths unclear", None)
 
@@ -105,4 +106,23 @@ def enps(sim: Sim) -> pd.DataFrame:
     columns = ["survey_id", "survey_date", "team", "score", "comment"]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     table.insert(0, "response_id", uuids(rng, len(table)).to_numpy(zero_copy_only=False))
+    return _with_unscored(sim, table)
+
+
+def _with_unscored(sim: Sim, table: pd.DataFrame) -> pd.DataFrame:
+    """A few copies of answered responses without their score, at the end (own random stream,
+    so the scored responses stay as they were)."""
+    rng = sim.rng("enps:unscored")
+    n = min(UNSCORED_RESPONSES, len(table))
+    unscored = table.iloc[np.sort(rng.choice(len(table), n, replace=False))].copy()
+    unscored["response_id"] = uuids(rng, n).to_numpy(zero_copy_only=False)
+    unscored["score"] = None
+    table = pd.concat([table, unscored], ignore_index=True)
+    table["score"] = table["score"].astype("Int64")
     return table
+
+
+def unscored_responses(table: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """The expected rejects of the survey export (`crm.rejects`' form)."""
+    return [("surveys", "enps_responses", i, "missing_required_value")
+            for i in table.loc[table["score"].isna(), "response_id"]]

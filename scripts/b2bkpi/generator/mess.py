@@ -1,6 +1,7 @@
 """The messiness a correct pipeline undoes: `_fivetran_synced` stamps with re-sync duplicates
 (older versions for leads and opportunities, exact copies elsewhere), picklist values in other
-casing, and emails in mixed case padded with spaces.
+casing, emails in mixed case padded with spaces, and Segment `form_submitted` tracks of
+visitors who never become a lead (a newsletter sign-up, a submission that failed validation).
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from b2bkpi.generator import params as P
-from b2bkpi.generator.core import MINUTE, SECOND, Sim, whole_seconds
+from b2bkpi.generator.core import MINUTE, SECOND, Sim, uuids, whole_seconds
 from b2bkpi.raw_contract import BY_NAME
 
 FIVETRAN_SOURCES = ("salesforce", "marketo", "google_ads", "linkedin_ads", "facebook_ads")
@@ -20,6 +22,8 @@ PICKLISTS = {  # table: columns whose picklist values may come in other casing
     "salesforce/opportunity_history": ("stage_name",),
 }
 EMAILS = ("salesforce/lead", "salesforce/contact", "marketo/lead", "segment/identifies")
+# form_submitted tracks that create or re-engage no lead, per form_submitted track of a lead
+NO_LEAD_FORM_SHARE = 0.05
 
 
 def apply(sim: Sim, tables: dict, previous: dict[str, pd.DataFrame]) -> None:
@@ -40,6 +44,29 @@ def apply(sim: Sim, tables: dict, previous: dict[str, pd.DataFrame]) -> None:
                 values[status] = recase(rng, values[status])
                 table[column] = values
         tables[name] = table
+    tables["segment/tracks"] = _with_no_lead_forms(sim, tables)
+
+
+def _with_no_lead_forms(sim: Sim, tables: dict) -> pa.Table:
+    """Add form_submitted tracks on pages of never-identified visitors, at the page's time: a
+    site conversion only when a form fill creates or re-engages a lead (the catalogue), so a
+    correct pipeline does not count these sessions; the truth's sessions do not."""
+    rng = sim.rng("mess:no_lead_forms")
+    tracks, pages = tables["segment/tracks"], tables["segment/pages"]
+    known = tables["segment/identifies"]["anonymous_id"]
+    submitted = pc.sum(pc.equal(tracks["event"], "form_submitted")).as_py() or 0
+    anonymous = np.flatnonzero(~pc.is_in(pages["anonymous_id"], known).fill_null(True)
+                               .to_numpy(zero_copy_only=False))
+    n = min(len(anonymous), round(submitted * NO_LEAD_FORM_SHARE))
+    if n == 0:
+        return tracks
+    picked = pa.array(np.sort(rng.choice(anonymous, n, replace=False)))
+    extra = pa.table({
+        "id": uuids(rng, n), "anonymous_id": pages["anonymous_id"].take(picked),
+        "user_id": pa.nulls(n, tracks.schema.field("user_id").type),
+        "event": pa.array(np.full(n, "form_submitted"), tracks.schema.field("event").type),
+        "timestamp": pages["timestamp"].take(picked)})
+    return pa.concat_tables([tracks, extra.cast(tracks.schema)])
 
 
 def synced(rng: np.random.Generator, modified: np.ndarray, cap: int) -> np.ndarray:

@@ -100,7 +100,7 @@ def write_raw(out_dir: Path, contract: RawTable, data, rows: np.ndarray | None =
         return _write_parquet(path, data, rows, lambda part: to_arrow(contract, part))
     table = to_arrow(contract, data if rows is None else _rows(data, rows))
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = table.to_pandas()
+    frame = table.to_pandas(integer_object_nulls=True)  # '7', not '7.0', beside a null
     for name, logical in contract.columns.items():
         if logical == "date":
             frame[name] = pd.to_datetime(frame[name]).dt.strftime("%Y-%m-%d")
@@ -125,6 +125,13 @@ def write_truth(truth_dir: Path, name: str, frame: pd.DataFrame, schema: dict[st
     return _write_parquet(truth_dir / f"{name}.parquet", frame, None, convert)
 
 
+def _record_column(contract: RawTable) -> str | None:
+    """The column an expected reject's record_id names: `id`, else a one-column key."""
+    if "id" in contract.columns:
+        return "id"
+    return contract.key[0] if len(contract.key) == 1 else None
+
+
 def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str, int]:
     """How staging must classify the table's rows: the latest `_fivetran_synced` version of a
     key counts (deleted when soft-deleted), older versions and copies are duplicates, listed
@@ -135,7 +142,8 @@ def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str
         frame = data.select(wanted).to_pandas()
     else:
         frame = data[wanted]
-    rejected = frame["id"].isin(rejected_ids).to_numpy() if "id" in frame and rejected_ids else \
+    record = _record_column(contract)
+    rejected = frame[record].isin(rejected_ids).to_numpy() if record and rejected_ids else \
         np.zeros(len(frame), bool)
     kept = frame[~rejected]
     if "_fivetran_synced" in kept:
@@ -158,8 +166,9 @@ def write_clean(truth_dir: Path, contract: RawTable, data, rejected_ids: set[str
     for flag in ("is_deleted", "_fivetran_deleted"):
         if flag in columns:
             keep &= ~_array(data[flag], columns[flag]).fill_null(False).to_numpy(zero_copy_only=False)
-    if "id" in columns and rejected_ids:
-        ids = _array(data["id"], columns["id"]).to_numpy(zero_copy_only=False)
+    record = _record_column(contract)
+    if record and rejected_ids:
+        ids = _array(data[record], columns[record]).to_numpy(zero_copy_only=False)
         keep &= ~np.isin(ids.astype(str), list(rejected_ids))
 
     def convert(part) -> pa.Table:
