@@ -6,8 +6,9 @@ a missing required column, a column of the wrong type or a value that does not p
 `;`, tab or `|` as delimiter and UTF-8 or Latin-1 encoding; an empty or truncated CSV file is
 an error naming its line. Values are bounded (`raw_contract`): a text value longer than its
 column's limit, or a date, timestamp or number that is not finite (`infinity`, `NaN`), is an
-error naming its column and line or row. CSV files are read line by line, never whole. Then all tables are written in one transaction, so a failed load
-leaves the warehouse as it was.
+error naming its column and line or row. CSV files are read line by line, never whole.
+Then all tables are written in one transaction, so a failed load leaves the warehouse as it
+was.
 
 With `append` (`--append`, for daily increments) the rows are added to the tables already
 loaded instead of replacing them; a file whose columns differ from its table's is refused
@@ -122,7 +123,7 @@ def _scan_csv(raw: RawFile, delimiter: str, encoding: str) -> str:
     """Check, reading one record at a time, that every line has as many fields as the header
     (a truncated file does not) and that no value is longer than its column's limit; return
     the encoding. Raises UnicodeDecodeError when the file is not in `encoding`."""
-    with open(raw.path, encoding=encoding, newline="") as handle, _csv_field_limit(sys.maxsize):
+    with open(raw.path, encoding=encoding, newline="") as handle, _csv_field_limit(2**31 - 1):
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
