@@ -22,3 +22,20 @@
 {% macro to_reporting_currency(amount, alias) -%}
     (cast({{ amount }} as {{ type_double() }}) / {{ alias }}_from.conversion_rate * {{ alias }}_to.conversion_rate)
 {%- endmacro %}
+
+{#- Reject condition for an amount that join_conversion_rates would leave unconverted: no
+    rate period of its currency (or a NULL currency), or of the reporting currency, holds on
+    its date (or the date is NULL). Without it the amount would reach the marts as NULL. -#}
+{% macro no_conversion_rate_condition(amount_column, currency_column, date_column) -%}
+    {%- set rates = ref('stg_salesforce__dated_conversion_rate') -%}
+    {{ amount_column }} is not null and (
+        {%- for currency in [currency_column, "'" ~ var('reporting_currency') ~ "'"] %}
+        not exists (
+            select 1 from {{ rates }} as r
+            where r.currency_code = upper({{ currency }})
+                and {{ date_column }} >= r.valid_from
+                and {{ date_column }} < r.valid_to
+        ){% if not loop.last %} or{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}

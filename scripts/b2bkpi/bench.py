@@ -38,6 +38,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator  # noqa: E402
 
 from b2bkpi import load, load_postgres
+from b2bkpi.sql import identifier, literal
 from b2bkpi.generate import generate
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -120,19 +121,21 @@ def duckdb_alone(target: Path, loaded: Path, built: Path, replay: Path) -> float
     con = duckdb.connect(str(replay))
     try:
         con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach '{built}' as built (read_only)")
+        con.execute(f"attach {literal(str(built))} as built (read_only)")
         for seed in seeds:
-            con.execute(f'create schema if not exists "{seed["schema"]}"')
-            con.execute(f'create table "{seed["schema"]}"."{seed["alias"]}" as '
-                        f'select * from built."{seed["schema"]}"."{seed["alias"]}"')
+            name = (seed["schema"], seed["alias"])
+            con.execute(f"create schema if not exists {identifier(seed['schema'])}")
+            con.execute(f"create table {identifier(*name)} as "
+                        f"select * from {identifier('built', *name)}")
         con.execute("detach built")
         statements = []
         for uid in order:
             node = models[uid]
             schema, alias = node["schema"], node["alias"]
             run_sql = (target / "run" / node["package_name"] / node["original_file_path"])
-            statements.append((f'create schema if not exists "{schema}"',
-                               run_sql.read_text().replace(f'"{alias}__dbt_tmp"', f'"{alias}"')))
+            statements.append((f"create schema if not exists {identifier(schema)}",
+                               run_sql.read_text().replace(identifier(f"{alias}__dbt_tmp"),
+                                                           identifier(alias))))
         started = time.perf_counter()
         for create_schema, sql in statements:
             con.execute(create_schema)

@@ -95,6 +95,10 @@ def _print_summary(run: Run, code: int) -> None:
         for layer, count in run.facts["rows"].items():
             layers.add_row(layer, f"{count['relations']:,}", f"{count['rows']:,}")
         console.print(layers)
+    if run.facts.get("rejected"):
+        _echo("rows rejected by staging (staging.stg_rejected_rows lists them):")
+        for table in run.facts["rejected"]:
+            _echo("  " + _rejected_line(table))
     for name, counts in run.facts.get("checks", {}).items():
         _echo(f"checks {name}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     if "published" in run.facts:
@@ -102,6 +106,17 @@ def _print_summary(run: Run, code: int) -> None:
             "published" if run.facts["published"]
             else "NOT changed (the run did not pass: the previous warehouse is kept)"))
     _echo(f"summary: {run.folder / 'summary.json'}")
+
+
+def _rejected_line(table: dict) -> str:
+    """One table's rejects: 'WARNING'/'ERROR' when its share is above the dbt variable
+    rejected_share_warn / rejected_share_error (stg_row_reconciliation decides)."""
+    level = {"warn": "WARNING", "error": "ERROR"}.get(table["level"], "")
+    above = f", above rejected_share_{table['level']}" if table["level"] else ""
+    reasons = ", ".join(f"{reason} {n:,}" for reason, n in table["reasons"].items())
+    return (f"{level:<8}{table['table']}: {table['rejected']:,} of "
+            f"{table['staged'] + table['rejected']:,} rows ({table['share']:.1%}{above}): "
+            f"{reasons}")
 
 
 def _load_step(run: Run, folder: Path, database: Path, append: bool) -> None:
@@ -120,14 +135,31 @@ def _check_step(run: Run, database: Path, layer: str, as_of: dt.datetime) -> Non
             raise pipeline.ChecksFailed(failed)
 
 
+def _switch_step(run: Run, folder: Path, database: Path, append: bool) -> dict[str, bool]:
+    """The dbt vars that switch off the optional sources without data, said on the terminal."""
+    with run.step("sources") as log:
+        switches = pipeline.source_switches(folder, database, append)
+        for variable in switches:
+            source = variable.removesuffix("_enabled")
+            why = ("no table loaded" if append else f"no {source}/ folder in {folder}")
+            pipeline.step_logger(log, run.echo)(
+                f"    source {source} switched off ({why}): {variable}: false, its models "
+                f"and KPIs are not built")
+        run.facts["switched_off"] = [v.removesuffix("_enabled") for v in switches]
+    return switches
+
+
 def _build_step(run: Run, database: Path, dbt_args: list[str], as_of: dt.datetime,
-                descriptor: int) -> None:
+                descriptor: int, variables: dict | None = None) -> None:
     with run.step("dbt build") as log:
         try:
-            statuses = pipeline.dbt_build(database, dbt_args, as_of, run, log, descriptor)
+            statuses = pipeline.dbt_build(database, dbt_args, as_of, run, log, descriptor,
+                                          variables)
         finally:
             if (run.folder / "run_results.json").exists():
                 run.facts.setdefault("checks", {})["dbt"] = _dbt_statuses(run)
+            # the rejects are worth seeing most when a check stopped the run
+            run.facts["rejected"] = pipeline.rejected_rows(database)
     run.facts["dbt_statuses"] = statuses
     with run.step("count rows"):
         run.facts["rows"] = pipeline.row_counts(database)
@@ -282,8 +314,11 @@ def run(
     """Every step in order: load, raw checks, dbt build, mart checks, publish, report.
 
     A full run replaces the loaded tables and builds with --full-refresh; --incremental
-    appends a folder and builds incrementally. The warehouse is replaced only when every
-    step and check passed."""
+    appends a folder and builds incrementally. An optional source left out of the raw
+    folder is switched off (`<source>_enabled: false`); Salesforce is required. The summary
+    lists the rows staging rejected per table, with a WARNING, or an ERROR (exit 3), when a
+    table loses more than the dbt variable rejected_share_warn / rejected_share_error. The
+    warehouse is replaced only when every step and check passed."""
     if raw and incremental:
         raise typer.BadParameter("give --raw or --incremental, not both")
     when = _as_of(as_of, sample=not (raw or incremental))
@@ -297,8 +332,9 @@ def run(
                     folder = pipeline.sample_data(pipeline.PROJECT_DIR / "data" / "sample",
                                                   pipeline.step_logger(log, run.echo))
             _load_step(run, folder, copy, append=incremental is not None)
+            switches = _switch_step(run, folder, copy, append=incremental is not None)
             _check_step(run, copy, "raw", when)
-            _build_step(run, copy, dbt_args, when, descriptor)
+            _build_step(run, copy, dbt_args, when, descriptor, switches)
             _check_step(run, copy, "marts", when)
         _report_step(run, database, report_out)
 

@@ -4,8 +4,11 @@ Every file of the folder is checked against the raw contract before anything is 
 a missing required column, a column of the wrong type or a value that does not parse is a
 `RawDataError` naming the file, the table, the column and the row. A CSV file may use `,`,
 `;`, tab or `|` as delimiter and UTF-8 or Latin-1 encoding; an empty or truncated CSV file is
-an error naming its line. Then all tables are written in one transaction, so a failed load
-leaves the warehouse as it was.
+an error naming its line. Values are bounded (`raw_contract`): a text value longer than its
+column's limit, or a date, timestamp or number that is not finite (`infinity`, `NaN`), is an
+error naming its column and line or row. CSV files are read line by line, never whole.
+Then all tables are written in one transaction, so a failed load leaves the warehouse as it
+was.
 
 With `append` (`--append`, for daily increments) the rows are added to the tables already
 loaded instead of replacing them; a file whose columns differ from its table's is refused
@@ -20,16 +23,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import duckdb
 
-from b2bkpi.raw_contract import BY_NAME, RawTable
+from b2bkpi.raw_contract import BY_NAME, TEXT_LIMIT, RawTable
+from b2bkpi.sql import identifier, literal
 
 SQL_TYPES = {
     "string": "varchar",
@@ -54,6 +58,12 @@ _ACCEPTED = {
 _ACCEPTED["number"] = _ACCEPTED["integer"] + ("FLOAT", "DOUBLE", "DECIMAL")
 # may be missing from an export not made by Fivetran; loaded as null
 OPTIONAL_COLUMNS = {"_fivetran_synced"}
+# logical types whose values must be finite, and the DuckDB column types that can hold
+# infinity or NaN
+_FINITE = ("date", "timestamp", "number")
+_MAY_BE_INFINITE = ("DATE", "TIMESTAMP", "FLOAT", "DOUBLE")
+# the delimiter is guessed from the header line, read at most this far
+_HEADER_BYTES = 1024 * 1024
 
 
 class RawDataError(ValueError):
@@ -71,42 +81,69 @@ class RawFile:
     def table_name(self) -> str:
         return f"{self.source}.{self.table}"
 
+    def text_limit(self, column: str) -> int:
+        return self.contract.text_limit(column) if self.contract else TEXT_LIMIT
+
     @cached_property
     def reader(self) -> str:
-        quoted = str(self.path).replace("'", "''")
+        path = literal(str(self.path))
         if self.path.suffix == ".csv":
-            delimiter, encoding = _csv_dialect(self.path)
-            return (f"read_csv('{quoted}', header = true, all_varchar = true, "
-                    f"delim = '{delimiter}', encoding = '{encoding}')")
-        return f"read_parquet('{quoted}')"
+            delimiter, encoding = _csv_dialect(self)
+            return (f"read_csv({path}, header = true, all_varchar = true, "
+                    f"delim = {literal(delimiter)}, encoding = {literal(encoding)})")
+        return f"read_parquet({path})"
 
 
-def _csv_dialect(path: Path) -> tuple[str, str]:
-    """The delimiter and encoding of a CSV export, after checking that every line has as
-    many fields as the header (a truncated file does not)."""
-    data = path.read_bytes()
-    if not data.strip():
-        raise RawDataError(f"{path}: the file is empty (not even a header line)")
+def _csv_dialect(raw: RawFile) -> tuple[str, str]:
+    """The delimiter and encoding of a CSV export, after checking it line by line."""
+    with open(raw.path, "rb") as handle:
+        header = handle.readline(_HEADER_BYTES)
+    if not header.strip():
+        raise RawDataError(f"{raw.path}: the file is empty (not even a header line)")
+    delimiter = max(",;\t|", key=header.decode("latin-1").count)
     try:
-        text, encoding = data.decode("utf-8"), "utf-8"
+        return delimiter, _scan_csv(raw, delimiter, "utf-8")
     except UnicodeDecodeError:
         # exports from European tools are often Latin-1 (accented company names)
-        text, encoding = data.decode("latin-1"), "latin-1"
-    header = text.splitlines()[0]
-    delimiter = max(",;\t|", key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        return delimiter, _scan_csv(raw, delimiter, "latin-1")
+
+
+@contextmanager
+def _csv_field_limit(limit: int):
+    # the csv module's limit is global; its default (128 KiB) would stop a long value
+    # before the contract's own check could name its column
+    previous = csv.field_size_limit(limit)
     try:
-        width = len(next(reader))
-        for row in reader:
-            if row and len(row) != width:
-                raise RawDataError(
-                    f"{path}: line {reader.line_num} has {len(row)} fields, the header "
-                    f"{width} (a truncated or malformed file?)")
-    except csv.Error as error:
-        raise RawDataError(
-            f"{path}: line {reader.line_num}: {error} (a truncated or malformed file?)"
-        ) from error
-    return delimiter, encoding
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _scan_csv(raw: RawFile, delimiter: str, encoding: str) -> str:
+    """Check, reading one record at a time, that every line has as many fields as the header
+    (a truncated file does not) and that no value is longer than its column's limit; return
+    the encoding. Raises UnicodeDecodeError when the file is not in `encoding`."""
+    with open(raw.path, encoding=encoding, newline="") as handle, _csv_field_limit(2**31 - 1):
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader)
+            limits = [raw.text_limit(column) for column in header]
+            for row in reader:
+                if row and len(row) != len(header):
+                    raise RawDataError(
+                        f"{raw.path}: line {reader.line_num} has {len(row)} fields, the header "
+                        f"{len(header)} (a truncated or malformed file?)")
+                for column, value, limit in zip(header, row, limits):
+                    if len(value) > limit:
+                        raise RawDataError(
+                            f"{raw.path}: column '{column}', line {reader.line_num}: a value of "
+                            f"{len(value):,} characters, more than the {limit:,} a text value "
+                            f"may have (table {raw.table_name})")
+        except csv.Error as error:
+            raise RawDataError(
+                f"{raw.path}: line {reader.line_num}: {error} (a truncated or malformed file?)"
+            ) from error
+    return encoding
 
 
 def discover(folder: Path) -> list[RawFile]:
@@ -124,10 +161,6 @@ def discover(folder: Path) -> list[RawFile]:
     return files
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _file_columns(con: duckdb.DuckDBPyConnection, raw: RawFile) -> dict[str, str]:
     try:
         rows = con.execute(f"describe select * from {raw.reader}").fetchall()
@@ -139,19 +172,54 @@ def _file_columns(con: duckdb.DuckDBPyConnection, raw: RawFile) -> dict[str, str
 
 
 def _first_bad_value(con, raw: RawFile, column: str, logical: str):
-    """The first (row, value) of a column that does not cast to its logical type."""
+    """The first (row, value) of a column that does not cast to its logical type, or casts
+    to an infinite value (DuckDB reads 'infinity' as a date)."""
+    cast = f"try_cast(value as {SQL_TYPES[logical]})"
+    infinite = f" or not isfinite({cast})" if logical in _FINITE else ""
     return con.execute(
         f"""
         select row_number, value from (
             select row_number() over () as row_number,
-                cast({_quote(column)} as varchar) as value
+                cast({identifier(column)} as varchar) as value
             from {raw.reader}
         )
         where value is not null and trim(value) <> ''
-            and try_cast(value as {SQL_TYPES[logical]}) is null
+            and ({cast} is null{infinite})
         limit 1
         """
     ).fetchone()
+
+
+def _check_parquet_bounds(con, raw: RawFile, columns: dict[str, str]) -> None:
+    """Refuse a Parquet file holding a text value longer than its column's limit or an
+    infinite date, timestamp or number, naming the first such row (one scan of the file)."""
+    checks = []  # (column, condition, what the value is)
+    for column, column_type in columns.items():
+        quoted = identifier(column)
+        if column_type == "VARCHAR":
+            limit = raw.text_limit(column)
+            checks.append((column, f"length({quoted}) > {limit}",
+                           f"a value of more than the {limit:,} characters a text value may "
+                           f"have"))
+        elif column_type.startswith(_MAY_BE_INFINITE):
+            checks.append((column, f"not isfinite({quoted})", "a value that is not finite"))
+    if not checks:
+        return
+    failed = " ".join(f"when {condition} then {i}" for i, (_, condition, _) in enumerate(checks))
+    bad = con.execute(
+        f"""
+        select row_number, failed from (
+            select row_number() over () as row_number, case {failed} end as failed
+            from {raw.reader}
+        )
+        where failed is not null
+        limit 1
+        """
+    ).fetchone()
+    if bad:
+        column, _, what = checks[bad[1]]
+        raise RawDataError(f"{raw.path}: column '{column}', row {bad[0]}: {what} "
+                           f"(table {raw.table_name})")
 
 
 def _check_parquet_type(con, raw: RawFile, column: str, logical: str, actual: str) -> None:
@@ -184,19 +252,21 @@ def _select_list(raw: RawFile, columns: dict[str, str]) -> str:
     assert raw.contract is not None
     parts = []
     for column, logical in raw.contract.columns.items():
-        value = _quote(column)
+        value = identifier(column)
         if column not in columns:
             value = "null"
         elif raw.path.suffix == ".csv":
             value = f"nullif(trim({value}), '')"
-        parts.append(f"cast({value} as {SQL_TYPES[logical]}) as {_quote(column)}")
-    parts += [_quote(column) for column in columns if column not in raw.contract.columns]
+        parts.append(f"cast({value} as {SQL_TYPES[logical]}) as {identifier(column)}")
+    parts += [identifier(column) for column in columns if column not in raw.contract.columns]
     return ",\n    ".join(parts)
 
 
 def check(con: duckdb.DuckDBPyConnection, raw: RawFile) -> str:
     """Validate one file against the contract; return the select that loads it."""
     columns = _file_columns(con, raw)
+    if raw.path.suffix == ".parquet":
+        _check_parquet_bounds(con, raw, columns)
     if raw.contract is None:
         return "*"
     missing = [c for c in raw.contract.columns if c not in columns and c not in OPTIONAL_COLUMNS]
@@ -270,8 +340,8 @@ def load_folder(folder: Path, database: Path, schemas: dict[str, str] | None = N
         in_transaction = True
         for raw, select_list in selects:
             schema = schemas.get(raw.source, raw.source)
-            target = f"{_quote(schema)}.{_quote(raw.table)}"
-            con.execute(f"create schema if not exists {_quote(schema)}")
+            target = identifier(schema, raw.table)
+            con.execute(f"create schema if not exists {identifier(schema)}")
             rows = f"select\n    {select_list}\nfrom {raw.reader}"
             if append and _loaded_columns(con, schema, raw.table) is not None:
                 con.execute(f"insert into {target} {rows}")

@@ -22,7 +22,8 @@ import duckdb
 import psycopg2
 import pyarrow.csv as pa_csv
 
-from b2bkpi.load import RawDataError, _quote, check, discover
+from b2bkpi.load import RawDataError, check, discover
+from b2bkpi.sql import identifier
 
 # DuckDB column type (without parameters) -> PostgreSQL type; anything else is loaded as text
 _PG_TYPES = {
@@ -64,11 +65,11 @@ def _columns(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, str,
             pg_type = "numeric" + duck_type[len("DECIMAL"):]
         else:
             pg_type = _PG_TYPES.get(duck_type, "text")
-        expression = _quote(name)
+        expression = identifier(name)
         if pg_type == "text" and duck_type != "VARCHAR":
             # lists, structs, blobs...: their DuckDB text form
             expression = f"cast({expression} as varchar)"
-        columns.append((name, pg_type, f"{expression} as {_quote(name)}"))
+        columns.append((name, pg_type, f"{expression} as {identifier(name)}"))
     return columns
 
 
@@ -112,13 +113,13 @@ def load_folder(folder: Path, params: dict[str, str] | str,
             cursor.execute("set time zone 'UTC'")
             for raw, select_list in selects:
                 schema = schemas.get(raw.source, raw.source)
-                target = f"{_quote(schema)}.{_quote(raw.table)}"
+                target = identifier(schema, raw.table)
                 source_query = f"select\n    {select_list}\nfrom {raw.reader}"
                 columns = _columns(duck, source_query)
-                cursor.execute(f"create schema if not exists {_quote(schema)}")
+                cursor.execute(f"create schema if not exists {identifier(schema)}")
                 cursor.execute(f"drop table if exists {target} cascade")
                 cursor.execute(f"create table {target} ("
-                               + ", ".join(f"{_quote(n)} {t}" for n, t, _ in columns) + ")")
+                               + ", ".join(f"{identifier(n)} {t}" for n, t, _ in columns) + ")")
                 _copy(duck, cursor,
                       f"select {', '.join(e for _, _, e in columns)} from ({source_query})",
                       target)

@@ -30,6 +30,8 @@ from typing import Callable, Iterator, TextIO
 import duckdb
 import yaml
 
+from b2bkpi.sql import identifier
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
 SAMPLE = {"seed": 42, "leads": 5000, "start": "2024-01-01", "end": "2025-12-31"}
@@ -281,15 +283,43 @@ def quality_checks(database: Path, layer: str, as_of: dt.datetime,
     return counts, failed
 
 
-def _with_as_of(dbt_args: list[str], as_of: dt.datetime) -> list[str]:
-    """The dbt arguments with `lifecycle_as_of` merged into any `--vars` given."""
-    args, variables = list(dbt_args), {}
+def source_switches(folder: Path, database: Path, append: bool) -> dict[str, bool]:
+    """`<source>_enabled: false` for every optional source without data: no `<source>/`
+    folder in the raw folder of a full load, or, for an increment (`append`), no table in the
+    warehouse. Salesforce is required, and a source that is on must have all its tables:
+    both are bad input, before dbt runs."""
+    from b2bkpi.raw_contract import SOURCES, tables_of
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        loaded = set(con.execute("select table_schema, table_name from information_schema.tables"
+                                 " where table_catalog = current_database()").fetchall())
+    switches = {}
+    for source in SOURCES:
+        tables = [table.name for table in tables_of(source)]
+        present = (any((source, table) in loaded for table in tables) if append
+                   else (folder / source).is_dir())
+        if not present and source == "salesforce":
+            raise BadInput(f"bad raw data: {folder} has no salesforce/ folder: Salesforce is "
+                           f"the one required source (the others may be left out)")
+        if not present:
+            switches[f"{source}_enabled"] = False
+            continue
+        missing = [table for table in tables if (source, table) not in loaded]
+        if missing:
+            raise BadInput(f"bad raw data: source {source} lacks table(s) {', '.join(missing)} "
+                           f"(add {source}/<table>.parquet|csv for each, or leave out the whole "
+                           f"{source}/ folder to switch the source off)")
+    return switches
+
+
+def _with_vars(dbt_args: list[str], variables: dict) -> list[str]:
+    """The dbt arguments with `variables` merged into any `--vars` given (those win)."""
+    args, given = list(dbt_args), {}
     if "--vars" in args:
         at = args.index("--vars")
-        variables = yaml.safe_load(args[at + 1]) or {}
+        given = yaml.safe_load(args[at + 1]) or {}
         del args[at:at + 2]
-    variables.setdefault("lifecycle_as_of", as_of.isoformat(sep=" "))
-    return [*args, "--vars", json.dumps(variables)]
+    return [*args, "--vars", json.dumps({**variables, **given})]
 
 
 def dbt_target_dir() -> Path:
@@ -297,12 +327,14 @@ def dbt_target_dir() -> Path:
 
 
 def dbt_build(database: Path, dbt_args: list[str], as_of: dt.datetime, run: Run, log: TextIO,
-              lock_descriptor: int) -> dict:
-    """`dbt build` on `database`, its output streamed to the step log and its progress lines
-    to the terminal. A failed test raises ChecksFailed, any other failure PipelineError.
-    Returns the count of dbt results per status."""
+              lock_descriptor: int, variables: dict | None = None) -> dict:
+    """`dbt build` on `database` with `lifecycle_as_of` and `variables` as dbt vars, its
+    output streamed to the step log and its progress lines to the terminal. A failed test
+    raises ChecksFailed, any other failure PipelineError. Returns the count of dbt results
+    per status."""
+    variables = {"lifecycle_as_of": as_of.isoformat(sep=" "), **(variables or {})}
     command = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors", "build",
-               *_with_as_of(dbt_args, as_of),
+               *_with_vars(dbt_args, variables),
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
     env = {**os.environ, "B2B_DUCKDB_PATH": str(database), "DBT_LOG_PATH": str(run.folder)}
     results_file = dbt_target_dir() / "run_results.json"
@@ -354,12 +386,37 @@ def row_counts(database: Path) -> dict[str, dict[str, int]]:
             " order by 1, 2").fetchall()
         for schema, table in relations:
             layer = schema if schema in DBT_LAYERS else "raw"
-            rows = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+            rows = con.execute(f"select count(*) from {identifier(schema, table)}").fetchone()[0]
             entry = counts.setdefault(layer, {"relations": 0, "rows": 0})
             entry["relations"] += 1
             entry["rows"] += rows
     order = ["raw", *DBT_LAYERS]
     return dict(sorted(counts.items(), key=lambda item: order.index(item[0])))
+
+
+def rejected_rows(database: Path) -> list[dict]:
+    """Per raw table that staging rejected rows of: the counts, the share, its level
+    ('warn', 'error' or None, from stg_row_reconciliation) and the rows per reason. Empty
+    when staging was not built, or its views cannot run (a build that failed early): the
+    run's own error says why."""
+    if not database.exists():
+        return []
+    with duckdb.connect(str(database), read_only=True) as con:
+        try:
+            tables = con.execute(
+                "select source_name, table_name, staged_rows, rejected_rows, rejected_share,"
+                " rejected_share_level from staging.stg_row_reconciliation"
+                " where rejected_rows > 0"
+                " order by rejected_share desc, source_name, table_name").fetchall()
+            reasons = con.execute(
+                "select source_name, table_name, reject_reason, count(*) from"
+                " staging.stg_rejected_rows group by all order by 4 desc, 3").fetchall()
+        except duckdb.Error:
+            return []
+    return [{"table": f"{source}.{table}", "staged": staged, "rejected": rejected,
+             "share": share, "level": level,
+             "reasons": {reason: n for s, t, reason, n in reasons if (s, t) == (source, table)}}
+            for source, table, staged, rejected, share, level in tables]
 
 
 @contextmanager

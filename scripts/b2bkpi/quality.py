@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from b2bkpi.raw_contract import TABLES, RawTable
+from b2bkpi.sql import identifier, literal
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 EMAIL = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
@@ -188,7 +189,7 @@ def raw_suites(con, as_of: dt.datetime) -> list[Suite]:
     for raw in TABLES:
         if (raw.source, raw.name) not in present:
             continue
-        frame = _frame(con, f'select * from "{raw.source}"."{raw.name}"')
+        frame = _frame(con, f"select * from {identifier(raw.source, raw.name)}")
         suite = Suite(f"raw.{raw.source}.{raw.name}", frame)
         _contract_checks(suite, raw, gxe)
         if "_fivetran_synced" in raw.columns:
@@ -312,7 +313,8 @@ def _pii_suites(con, gxe) -> list[Suite]:
         "select table_name, column_name, data_type from information_schema.columns"
         " where table_schema = 'marts'").fetchall()
     values = " union all ".join(
-        f"select distinct '{t}.{c}: ' || \"{c}\" as mart_value from marts.\"{t}\""
+        f"select distinct {literal(f'{t}.{c}: ')} || {identifier(c)} as mart_value"
+        f" from {identifier('marts', t)}"
         for t, c, data_type in columns if data_type == "VARCHAR")
     suite = Suite("marts (PII)", _frame(con, values))
     suite.add(gxe.ExpectColumnValuesToNotMatchRegex(column="mart_value", regex=EMAIL), "error",

@@ -9,11 +9,19 @@ Logical types:
 - ``timestamp``: an instant; Parquet timestamps (naive = UTC, or tz-aware) are accepted;
 - ``timestamp_text``: ISO-8601 text with a UTC offset, as some exports write it
   (``2025-03-01T10:04:05+01:00``); staging converts it to UTC.
+
+Bounds: every text value of a raw file (contract column or not) is at most ``TEXT_LIMIT``
+characters, unless its table's ``text_limits`` allows a column more; dates, timestamps and
+numbers are finite (no ``infinity``, ``NaN``). The loader refuses a file that breaks them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# the longest text value a raw file may hold (characters): far above any real name, URL or
+# comment, and small enough that no value can make a step run for minutes
+TEXT_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,10 +31,15 @@ class RawTable:
     columns: dict[str, str]
     key: tuple[str, ...]
     file_format: str = "parquet"
+    # columns allowed more than TEXT_LIMIT characters
+    text_limits: dict[str, int] = field(default_factory=dict, hash=False)
 
     @property
     def file_name(self) -> str:
         return f"{self.name}.{self.file_format}"
+
+    def text_limit(self, column: str) -> int:
+        return self.text_limits.get(column, TEXT_LIMIT)
 
 
 def _t(source, name, columns, key=("id",), file_format="parquet"):

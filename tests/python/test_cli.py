@@ -134,7 +134,7 @@ def test_run_folder_has_a_log_per_step_and_the_summary(full_run):
     run_folder = min((folder / "runs").iterdir())  # the first run
     summary = json.loads((run_folder / "summary.json").read_text())
     steps = [step["step"] for step in summary["steps"]]
-    assert steps == ["copy warehouse", "load", "check raw", "dbt build", "count rows",
+    assert steps == ["copy warehouse", "load", "sources", "check raw", "dbt build", "count rows",
                      "check marts", "publish", "report"]
     assert all(step["status"] == "ok" and step["seconds"] >= 0 for step in summary["steps"])
     assert summary["exit_code"] == 0 and summary["published"] is True
@@ -142,7 +142,7 @@ def test_run_folder_has_a_log_per_step_and_the_summary(full_run):
     assert summary["checks"]["dbt"]["fail"] == 0 and summary["checks"]["marts"]["failed"] == 0
     assert (run_folder / "run_results.json").exists()
     assert "OK created sql table model marts.kpi_values" in (
-        run_folder / "04_dbt_build.log").read_text()
+        run_folder / "05_dbt_build.log").read_text()
     assert "loaded salesforce.lead" in (run_folder / "02_load.log").read_text()
 
 

@@ -74,8 +74,7 @@ def dbt_has_started_a_model(warehouse: Warehouse, before: Path | None) -> bool:
     folder = warehouse.latest_run_folder()
     if folder is None or folder == before:
         return False
-    log = folder / "04_dbt_build.log"
-    return log.exists() and "START sql" in log.read_text()
+    return any("START sql" in log.read_text() for log in folder.glob("*_dbt_build.log"))
 
 
 def lock_is_free(database: Path) -> bool:

@@ -50,9 +50,24 @@ reconciled as (
     from table_counts
     group by source_name, table_name
 
+),
+
+shares as (
+
+    select
+        *,
+        raw_rows = staged_rows + duplicate_rows + deleted_rows + rejected_rows as is_reconciled,
+        -- duplicates and soft deletes are normal; a rejected row is a record staging lost
+        {{ safe_divide('rejected_rows', 'staged_rows + rejected_rows') }} as rejected_share
+    from reconciled
+
 )
 
 select
     *,
-    raw_rows = staged_rows + duplicate_rows + deleted_rows + rejected_rows as is_reconciled
-from reconciled
+    -- the one place the thresholds apply: the assert_rejected_share test and the run summary
+    case
+        when rejected_share > {{ var('rejected_share_error') }} then 'error'
+        when rejected_share > {{ var('rejected_share_warn') }} then 'warn'
+    end as rejected_share_level
+from shares

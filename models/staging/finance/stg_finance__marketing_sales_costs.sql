@@ -20,8 +20,8 @@ renamed as (
         -- numerics
         cast(amount as {{ dbt.type_numeric() }}) as amount,
 
-        -- dates: 'YYYY-MM' as the first day of the month
-        cast({{ dbt.concat(['month', "'-01'"]) }} as date) as cost_month
+        -- dates: the month (however written, see iso_month) as its first day
+        cast({{ dbt.concat([iso_month('month'), "'-01'"]) }} as date) as cost_month
 
     from source
 
