@@ -40,12 +40,6 @@ first_visits as (
 
 ),
 
-channels as (
-
-    select * from {{ ref('lead_source_channels') }}
-
-),
-
 size_bands as (
 
     select * from {{ ref('company_size_bands') }}
@@ -171,7 +165,7 @@ lifecycle as (
 
         -- attribution and segment
         leads.lead_source,
-        coalesce(channels.channel, 'unknown') as channel,
+        {{ map_channel("'lead_source'", 'leads.lead_source') }} as channel,
         coalesce(accounts.industry, leads.industry) as industry,
         coalesce(accounts.number_of_employees, leads.number_of_employees) as number_of_employees,
         size_bands.company_size_band,
@@ -220,8 +214,6 @@ lifecycle as (
         on leads.converted_opportunity_id = opportunities.opportunity_id
     left join first_campaigns
         on leads.lead_id = first_campaigns.lead_id and first_campaigns.membership_number = 1
-    left join channels
-        on lower(leads.lead_source) = lower(channels.lead_source)
     left join size_bands
         on
             coalesce(accounts.number_of_employees, leads.number_of_employees)
