@@ -7,7 +7,7 @@ types, row count, non-null keys, one row per key and sync, picklist values (stat
 currencies known to dated_conversion_rate), non-negative amounts, plausible dates, freshness.
 Mart suites (after `dbt build`) check that every ratio of kpi_values is in [0, 1], that funnel
 counts never grow along the stages of a lead cohort, that staging reconciles with raw, that
-no status or stage is left unmapped, and that no mart column holds PII.
+no status, stage or channel value is left unmapped, and that no mart column holds PII.
 
 Every check has a severity: `error` (the results would be wrong: the run stops) or `warn`
 (staging rejects or reports the rows; the run goes on). Tables are read from DuckDB into
@@ -303,6 +303,18 @@ def mart_suites(con) -> list[Suite]:
             unmapped.add(gxe.ExpectColumnValuesToBeNull(column="unmapped_value"), "warn",
                          f"every {column} is in the mapping seed")
             suites.append(unmapped)
+    if "int_channel_values" in intermediate:
+        # one row per distinct value; an unmapped one is repeated by its rows, so the warning
+        # names each value with its count
+        values = _frame(con,
+            "select case when not is_mapped then source_field || ': ' || source_value end"
+            " as unmapped_value, case when is_mapped then 1 else row_count end as row_count"
+            " from intermediate.int_channel_values")
+        values = values.loc[values.index.repeat(values["row_count"])].reset_index(drop=True)
+        channels = Suite("intermediate.int_channel_values", values)
+        channels.add(gxe.ExpectColumnValuesToBeNull(column="unmapped_value"), "warn",
+                     "every channel value is in the channel_mapping seed")
+        suites.append(channels)
     if marts:
         suites += _pii_suites(con, gxe)
     return suites

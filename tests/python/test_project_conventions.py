@@ -3,9 +3,12 @@ place silently creates no test or description; this catches it)."""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 
 import pytest
+from conftest import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +69,23 @@ def test_base_models_classify_every_row(manifest):
         if model["name"].startswith("base_"):
             assert ("accepted_values", "_row_disposition") in tests.get(model["unique_id"], set()), \
                 model["name"]
+
+
+# quoted literals that spell a channel but mean something else: (file, literal) -> why
+NOT_A_CHANNEL = {("models/marts/sales/lead_score.sql", "email"): "the lead score's event source"}
+
+
+def test_no_channel_literal_in_sql():
+    """Channels come from the channel_mapping seed through `map_channel`: no model or macro
+    writes a channel name (a comment may)."""
+    with open(PROJECT_DIR / "seeds/channel_mapping.csv", newline="") as handle:
+        channels = {row["channel"] for row in csv.DictReader(handle)}
+    assert {"events", "paid_search", "organic"} <= channels
+    found = []
+    sql_files = [*PROJECT_DIR.glob("models/**/*.sql"), *PROJECT_DIR.glob("macros/**/*.sql")]
+    for path in sorted(sql_files):
+        relative = path.relative_to(PROJECT_DIR).as_posix()
+        sql = re.sub(r"--[^\n]*", "", re.sub(r"\{#.*?#\}", "", path.read_text(), flags=re.S))
+        found += [f"{relative}: '{literal}'" for literal in re.findall(r"'([^'\n]*)'", sql)
+                  if literal in channels and (relative, literal) not in NOT_A_CHANNEL]
+    assert not found, f"channel literals in SQL (map them in seeds/channel_mapping.csv): {found}"

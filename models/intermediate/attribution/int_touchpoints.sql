@@ -109,7 +109,6 @@ marketo_activities as (
 
     select
         'form_fill' as touch_type,
-        'website' as channel,
         activity_id,
         lead_id,
         campaign_id,
@@ -118,7 +117,6 @@ marketo_activities as (
     union all
     select
         'email_click' as touch_type,
-        'email' as channel,
         activity_id,
         lead_id,
         campaign_id,
@@ -136,7 +134,7 @@ marketo_touches as (
         ]) }} as touchpoint_id,
         marketo_activities.touch_type,
         marketo_activities.activity_at as touched_at,
-        marketo_activities.channel,
+        {{ map_channel("'touch_type'", 'marketo_activities.touch_type') }} as channel,
         programs.program_name as campaign,
         cast(null as {{ dbt.type_string() }}) as platform,
         marketo_people.lead_id,
@@ -153,8 +151,8 @@ marketo_touches as (
 ),
 
 {% endif -%}
--- A campaign response counts at the first response date (00:00 UTC); events and webinars
--- share the finance cost channel 'events'.
+-- A campaign response counts at the first response date (00:00 UTC); its channel is the
+-- campaign type's (webinars and trade shows share the events cost channel).
 response_touches as (
 
     select
@@ -162,11 +160,7 @@ response_touches as (
             as touchpoint_id,
         'campaign_response' as touch_type,
         cast(campaign_members.first_responded_date as {{ dbt.type_timestamp() }}) as touched_at,
-        case
-            when sf_campaigns.campaign_type in ('Webinar', 'Trade Show') then 'events'
-            when sf_campaigns.campaign_type is null then 'unknown'
-            else replace(lower(sf_campaigns.campaign_type), ' ', '_')
-        end as channel,
+        {{ map_channel("'campaign_type'", 'sf_campaigns.campaign_type') }} as channel,
         sf_campaigns.campaign_name as campaign,
         cast(null as {{ dbt.type_string() }}) as platform,
         coalesce(campaign_members.lead_id, people_by_contact.lead_id) as lead_id,

@@ -2,7 +2,7 @@
 -- ad spend comes from the ad platforms (the source of truth for ads), so finance 'ads'
 -- rows are left out (they only reconcile with the platforms); every other finance
 -- marketing category is marketing cost, and the sales cost centre is sales cost.
-with ad_spend as (
+with ad_spend_daily as (
 
     select * from {{ ref('int_ad_spend_daily') }}
 
@@ -14,9 +14,24 @@ finance_costs as (
 
 ),
 
-platform_channels as (
+-- Channels by the channel_mapping seed: the platform's for ad spend; the finance row's own
+-- channel otherwise, none meaning unallocated.
+ad_spend as (
 
-    select * from {{ ref('ad_platform_channels') }}
+    select
+        ad_spend_daily.*,
+        {{ map_channel("'ad_platform'", 'ad_spend_daily.platform') }} as channel
+    from ad_spend_daily
+
+),
+
+other_finance_costs as (
+
+    select
+        finance_costs.*,
+        {{ map_channel("'finance_channel'", 'finance_costs.channel', when_missing='null') }}
+            as mapped_channel
+    from finance_costs
 
 ),
 
@@ -26,11 +41,9 @@ ad_costs as (
         {{ month_of('ad_spend.spend_date') }} as cost_month,
         'marketing' as cost_type,
         'ad_platform' as cost_source,
-        coalesce(platform_channels.channel, 'unknown') as channel,
+        ad_spend.channel,
         sum(ad_spend.spend_in_reporting_currency) as amount_in_reporting_currency
     from ad_spend
-    left join platform_channels
-        on lower(ad_spend.platform) = lower(platform_channels.platform)
     group by 1, 2, 3, 4
 
 ),
@@ -41,9 +54,9 @@ other_costs as (
         cost_month,
         cost_center as cost_type,
         'finance' as cost_source,
-        channel,
+        mapped_channel as channel,
         sum(amount_in_reporting_currency) as amount_in_reporting_currency
-    from finance_costs
+    from other_finance_costs
     where
         cost_center = 'sales'
         or (cost_center = 'marketing' and cost_category != 'ads')

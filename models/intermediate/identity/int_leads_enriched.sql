@@ -1,6 +1,6 @@
 -- One row per Salesforce lead with what every model joins to it: the channel of its lead
--- source (seed lead_source_channels, 'unknown' when unmapped), its segment (industry,
--- employees and company size band from the seed company_size_bands, country: the converted
+-- source (seed channel_mapping through map_channel, 'unknown' when unmapped), its segment
+-- (industry, employees and company size band from the seed company_size_bands, country: the converted
 -- account's values, else the lead's own), the ABM flag of the converted account, and the
 -- visitor stage: the first page of the anonymous ids that belong to the lead
 -- (int_visitor_identities).
@@ -20,12 +20,6 @@ visitors as (
 
     select * from {{ ref('int_visitor_identities') }}
     where lead_id is not null
-
-),
-
-channels as (
-
-    select * from {{ ref('lead_source_channels') }}
 
 ),
 
@@ -71,7 +65,7 @@ enriched as (
         leads.owner_id,
         leads.created_at,
         leads.lead_source,
-        coalesce(channels.channel, 'unknown') as channel,
+        {{ map_channel("'lead_source'", 'leads.lead_source') }} as channel,
         coalesce(accounts.industry, leads.industry) as industry,
         coalesce(accounts.number_of_employees, leads.number_of_employees) as number_of_employees,
         size_bands.company_size_band,
@@ -82,8 +76,6 @@ enriched as (
     from leads
     left join accounts
         on leads.converted_account_id = accounts.account_id
-    left join channels
-        on lower(leads.lead_source) = lower(channels.lead_source)
     left join size_bands
         on
             coalesce(accounts.number_of_employees, leads.number_of_employees)

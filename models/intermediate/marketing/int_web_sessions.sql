@@ -175,8 +175,8 @@ conversions as (
 
 ),
 
--- Channel rule (documented in _marketing__docs.md, `web_session_channel`): UTM medium
--- first, then the referrer's host; a landing without either is direct.
+-- Channel rule (documented in _marketing__docs.md, `web_session_channel`): the landing's UTM
+-- medium, else its UTM source, else the kind of its referrer, mapped by the channel_mapping seed.
 classified as (
 
     select
@@ -184,21 +184,20 @@ classified as (
         conversions.anonymous_id is not null as has_conversion,
         {{ seconds_between('sessions.started_at', 'sessions.ended_at') }} as duration_s,
         case
-            when sessions.utm_medium in ('cpc', 'ppc', 'paid_search', 'paidsearch')
-                then 'paid_search'
-            when sessions.utm_medium in ('paid_social', 'paidsocial', 'social_paid')
-                then 'paid_social'
-            when sessions.utm_medium = 'email' then 'email'
-            when
-                sessions.utm_source is not null
-                or sessions.utm_medium is not null
-                or sessions.utm_campaign is not null
-                then 'other'
+            when sessions.utm_medium is not null then 'utm_medium'
+            when sessions.utm_source is not null or sessions.utm_campaign is not null
+                then 'utm_source'
+            else 'referrer'
+        end as channel_source,
+        case
+            when sessions.utm_medium is not null then sessions.utm_medium
+            when sessions.utm_source is not null or sessions.utm_campaign is not null
+                then sessions.utm_source
             when
                 sessions.referrer_host is null
                 or sessions.referrer_host = ''
                 or sessions.referrer_host = sessions.page_host
-                then 'direct'
+                then 'none'
             when
                 sessions.referrer_host like '%google.%'
                 or sessions.referrer_host like '%bing.%'
@@ -207,14 +206,24 @@ classified as (
                 or sessions.referrer_host like '%ecosia.%'
                 or sessions.referrer_host like '%baidu.%'
                 or sessions.referrer_host like '%yandex.%'
-                then 'organic'
-            else 'referral'
-        end as channel
+                then 'search engine'
+            else 'other site'
+        end as channel_source_value
     from sessions
     left join conversions
         on
             sessions.anonymous_id = conversions.anonymous_id
             and sessions.session_number = conversions.session_number
+
+),
+
+channelled as (
+
+    select
+        classified.*,
+        {{ map_channel('classified.channel_source', 'classified.channel_source_value') }}
+            as channel
+    from classified
 
 )
 
@@ -232,8 +241,10 @@ select
     cast(utm_medium as {{ dbt.type_string() }}) as utm_medium,
     cast(utm_campaign as {{ dbt.type_string() }}) as utm_campaign,
     cast(referrer_url as {{ dbt.type_string() }}) as referrer_url,
+    cast(channel_source as {{ dbt.type_string() }}) as channel_source,
+    cast(channel_source_value as {{ dbt.type_string() }}) as channel_source_value,
     cast(channel as {{ dbt.type_string() }}) as channel,
     has_conversion,
     duration_s >= 10 or page_count >= 2 or has_conversion as is_engaged,
     cast(pages_received_at as {{ dbt.type_timestamp() }}) as pages_received_at
-from classified
+from channelled

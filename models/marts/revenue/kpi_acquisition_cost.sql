@@ -20,9 +20,11 @@ won as (
 
 ),
 
+-- the paid channels: those the channel_mapping seed books ad platforms' spend to
 platform_channels as (
 
-    select * from {{ ref('ad_platform_channels') }}
+    select * from {{ ref('int_channel_mapping') }}
+    where source_field = 'ad_platform'
 
 ),
 
