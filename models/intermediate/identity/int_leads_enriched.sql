@@ -1,9 +1,9 @@
 -- One row per Salesforce lead with what every model joins to it: the channel of its lead
 -- source (seed channel_mapping through map_channel, 'unknown' when unmapped), its segment
--- (industry, employees and company size band from the seed company_size_bands, country: the converted
--- account's values, else the lead's own), the ABM flag of the converted account, and the
--- visitor stage: the first page of the anonymous ids that belong to the lead
--- (int_visitor_identities).
+-- (industry, employees and company size band from the seed company_size_bands, country:
+-- the converted account's values, else the lead's own), the ABM flag of the converted
+-- account, and the visitor stage: the first page of the anonymous ids that belong to the
+-- lead (int_visitor_identities).
 with leads as (
 
     select * from {{ ref('stg_salesforce__lead') }}

@@ -65,8 +65,9 @@ form_fills as (
 
 ),
 
--- identity: every Marketo lead a device was ever identified as, by email (to repoint at the
--- conformed visitor identities once they exist)
+-- every Marketo lead a device was ever identified as, by email: a conversion asks whether a
+-- fill of this device reached a lead, not who owns the device now (int_visitor_identities'
+-- latest-identify rule would drop a lead's own fill on a device a colleague used later)
 visitor_marketo_leads as (
 
     select distinct
