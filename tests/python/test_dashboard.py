@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import re
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -258,3 +259,46 @@ def test_report_is_one_self_contained_file(build, tmp_path):
     leads = expected_pooled(build, "leads_created", "month", ("all", "all"))
     assert f'data-testid="actual-leads_created">{charts.format_value(leads, "count")}<' in page
     assert html.escape(charts.SCORECARD_LEGEND) in page
+
+
+@pytest.fixture(params=["all_null", "empty"])
+def cac_channel_cut(request, build, tmp_path):
+    """The build's warehouse with every channel row of cac NULL (a channel cost no source
+    books), or with no channel row of cac at all."""
+    database = tmp_path / "warehouse.duckdb"
+    database.write_bytes(build.database.read_bytes())
+    rows = "kpi_id = 'cac' and dimension_name = 'channel'"
+    with duckdb.connect(str(database)) as con:
+        if request.param == "all_null":
+            con.execute("update marts.kpi_values set value = null, numerator = null, "
+                        f"denominator = null where {rows}")
+        else:
+            con.execute(f"delete from marts.kpi_values where {rows}")
+    return database, request.param
+
+
+def test_dashboard_handles_all_null_and_empty_cuts(cac_channel_cut):
+    database, kind = cac_channel_cut
+    warehouse = data.Warehouse.duckdb(database)
+    table = data.channel_table(warehouse, data.Filters(*PERIOD), "linear")
+    assert table.cac.isna().all() and table.leads.notna().any()
+    assert set(charts.formatted_table(table, charts.CHANNEL_COLUMNS)["CAC (€)"]) == {"—"}
+    # a period without any row, and a cut value no KPI has
+    nothing = data.channel_table(warehouse, data.Filters(dt.date(2030, 1, 1),
+                                                         dt.date(2030, 12, 1)), "linear")
+    assert nothing.empty and set(charts.CHANNEL_COLUMNS) <= set(nothing.columns)
+    assert len(charts.channel_chart(nothing, "linear").data[0].x) == 0
+    nowhere = data.scorecard(warehouse, data.Filters(*PERIOD, "channel", "no_such_channel"))
+    assert 'data-testid="actual-leads_created">n/a<' in charts.tiles_html(nowhere)
+    # paid_search's cac: null rows show n/a; without channel rows the tile shows the total
+    cac = data.scorecard(warehouse, data.Filters(*PERIOD, "channel", "paid_search")).set_index(
+        "kpi_id").loc["cac"]
+    if kind == "all_null":
+        assert cac.shown_cut == "paid_search" and pd.isna(cac.actual)
+    else:
+        assert cac.shown_cut == "all" and cac.actual > 0
+
+
+def test_report_is_written_with_all_null_and_empty_cuts(cac_channel_cut, tmp_path):
+    page = write_report(cac_channel_cut[0], tmp_path / "report").read_text(encoding="utf-8")
+    assert page.count("Plotly.newPlot") == 6

@@ -306,7 +306,9 @@ def _lifecycle_filter(filters: Filters, date_column: str) -> tuple[str, list]:
 
 
 def _pooled_by(rows: pd.DataFrame, column: str) -> pd.Series:
-    return rows.groupby(column).apply(pooled, include_groups=False)
+    """`pooled` per value of `column`: a float Series, empty for no rows and NaN where every
+    row is null (groupby.apply returns an empty DataFrame then, which breaks the table)."""
+    return pd.Series({key: pooled(part) for key, part in rows.groupby(column)}, dtype=float)
 
 
 def _channel_kind(channel: str, leads: float) -> str:
@@ -346,7 +348,7 @@ def channel_table(warehouse: Warehouse, filters: Filters, model: str) -> pd.Data
         "customers": _pooled_by(by_kpi["customers_won"], "dimension_value"),
         "cac": _pooled_by(by_kpi["cac"], "dimension_value"),
         "attributed_revenue": roi.groupby("dimension_value").revenue.sum(min_count=1),
-        "marketing_roi": _pooled_by(roi, "dimension_value") if len(roi) else None,
+        "marketing_roi": _pooled_by(roi, "dimension_value"),
     }).rename_axis("channel").reset_index()
     table.insert(1, "kind", [_channel_kind(channel, leads)
                              for channel, leads in zip(table.channel, table.leads)])
