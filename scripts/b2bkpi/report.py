@@ -15,7 +15,8 @@ FUNNEL = ["leads_created", "mqls", "sqls", "opportunities_created", "customers_w
           "lead_to_mql_rate", "mql_to_sql_rate", "mql_rejection_rate", "sql_to_opportunity_rate",
           "opportunity_win_rate", "lead_to_customer_rate", "lead_to_close_days",
           "sales_cycle_days"]
-ARROWS = {"higher_is_better": "↑", "lower_is_better": "↓", "neutral": "·"}
+# a KPI with a target has a direction (test kpi_registry_a_target_has_a_direction)
+ARROWS = {"higher_is_better": "↑", "lower_is_better": "↓"}
 
 
 def _period(start: dt.date, grain: str) -> str:
