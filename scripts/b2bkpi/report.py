@@ -2,39 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 
+from b2bkpi import registry
 from b2bkpi.dashboard import charts, data
 
+# the KPIs of the funnel summary, in funnel order (their units: the KPI registry)
 FUNNEL = ["leads_created", "mqls", "sqls", "opportunities_created", "customers_won",
           "lead_to_mql_rate", "mql_to_sql_rate", "mql_rejection_rate", "sql_to_opportunity_rate",
           "opportunity_win_rate", "lead_to_customer_rate", "lead_to_close_days",
           "sales_cycle_days"]
+# a KPI with a target has a direction (test kpi_registry_a_target_has_a_direction)
+ARROWS = {"higher_is_better": "↑", "lower_is_better": "↓"}
 
 
-def _format(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit == "ratio":
-        return f"{value:7.1%}"
-    if unit in ("days", "months", "seconds"):
-        return f"{value:7.1f} {unit[0]}"
-    if unit in ("multiple", "score") or (unit == "currency" and abs(value) < 1000):
-        return f"{value:9.2f}"
-    return f"{value:9,.0f}"
+def _period(start: dt.date, grain: str) -> str:
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if grain in ("day", "week", "snapshot"):
+        return f"{start:%Y-%m-%d}"
+    return f"{start:%Y-%m}" + (" cohort" if grain == "cohort_month" else "")
 
 
 def print_kpi_summary(database: Path) -> None:
     """The funnel over the whole period (counts summed, rates and averages recomputed from
-    their numerators and denominators), then the scorecard's latest month against target."""
+    their numerators and denominators), then each KPI's scored period of the scorecard (its
+    latest mature one) against target, and the legend."""
     placeholders = ", ".join("?" for _ in FUNNEL)
     with duckdb.connect(str(database), read_only=True) as con:
         funnel = con.execute(
             f"""
-            select kpi_id, any_value(unit), min(period_start), max(period_start),
-                sum(numerator), sum(denominator)
+            select kpi_id, min(period_start), max(period_start), sum(numerator),
+                sum(denominator)
             from marts.kpi_values
             where dimension_name = 'all' and kpi_id in ({placeholders})
             group by kpi_id
@@ -43,30 +45,38 @@ def print_kpi_summary(database: Path) -> None:
         ).fetchall()
         scorecard = con.execute(
             """
-            select kpi_id, period_start, unit, actual, target, is_on_target, indicator_level
+            select kpi_id, period_grain, period_start, unit, actual, target, direction,
+                is_on_target, indicator_level
             from marts.kpi_scorecard
-            where target is not null and actual is not null
-            qualify period_start = max(period_start) over (partition by kpi_id, period_grain)
+            where is_scored and target is not null
             order by indicator_level desc, kpi_id
             """
         ).fetchall()
     summary = {row[0]: row for row in funnel}
-    first = min(row[2] for row in funnel)
-    last = max(row[3] for row in funnel)
-    print(f"\nFunnel, all channels, {first:%Y-%m} to {last:%Y-%m}")
+    if summary:
+        first = min(row[1] for row in funnel)
+        last = max(row[2] for row in funnel)
+        print(f"\nFunnel, all channels, {first:%Y-%m} to {last:%Y-%m}")
+    else:
+        print("\nFunnel: no rows in kpi_values")
     for kpi_id in FUNNEL:
         if kpi_id not in summary:
             continue
-        _, unit, _, _, numerator, denominator = summary[kpi_id]
+        _, _, _, numerator, denominator = summary[kpi_id]
+        unit = registry.kpi(kpi_id).unit
         value = numerator if unit == "count" else (numerator / denominator if denominator else None)
         detail = f"  ({numerator:,.0f} / {denominator:,.0f})" if unit == "ratio" else ""
-        print(f"  {kpi_id:<26}{_format(value, unit)}{detail}")
-    print("\nScorecard: each KPI's latest period against its target (kpi_targets seed)")
-    print(f"  {'kpi':<34}{'period':<10}{'actual':>10}{'target':>11}  status")
-    for kpi_id, period, unit, actual, target, on_target, level in scorecard:
-        status = "on target" if on_target else "off target"
-        print(f"  {kpi_id:<34}{period:%Y-%m}   {_format(actual, unit):>10}"
-              f" {_format(target, unit):>10}  {status} ({level})")
+        print(f"  {kpi_id:<26}{charts.format_value(value, unit):>12}{detail}")
+    print("\nScorecard: each KPI's latest mature period against its target (kpi_registry seed)")
+    print(f"  {'kpi':<34}{'period':<16}{'actual':>13}{'target':>13}     status")
+    for kpi_id, grain, start, unit, actual, target, direction, on_target, level in scorecard:
+        extra = charts.telling_digits(actual, target, unit)
+        status = {True: "on target", False: "off target", None: "not judged"}[on_target]
+        print(f"  {kpi_id:<34}{_period(start, grain):<16}"
+              f"{charts.format_value(actual, unit, extra):>13}"
+              f"{charts.format_value(target, unit, extra):>13}  {ARROWS[direction]}  "
+              f"{status} ({level})")
+    print(f"  {charts.SCORECARD_LEGEND}")
 
 
 def write_report(database: Path, out_dir: Path) -> Path:

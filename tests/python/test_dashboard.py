@@ -4,19 +4,27 @@ self-contained HTML report."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
+import duckdb
 import pandas as pd
 import pytest
 
+from b2bkpi import registry
 from b2bkpi.dashboard import charts, data
 from b2bkpi.report import write_report
 
 PERIOD = (dt.date(2024, 7, 1), dt.date(2025, 6, 1))  # the last 12 months of the session data
 
 
-def expected_pooled(build, kpi_id: str, grain: str, dimension: tuple[str, str]) -> float | None:
-    """Counts summed; ratios and averages as Σ numerator / Σ denominator (periods with both)."""
+def expected_pooled(build, kpi_id: str, grain: str, dimension: tuple[str, str],
+                    maturity_days: int = 0) -> float | None:
+    """Counts summed; ratios and averages as Σ numerator / Σ denominator (periods with both);
+    with `maturity_days`, over the months that ended that many days before the as-of only
+    (a scorecard tile's mature cohorts)."""
+    mature = (f"and period_start + interval 1 month + interval {maturity_days} day"
+              f" <= timestamp '{build.as_of}'" if maturity_days else "")
     row = build.query(f"""
         select count(denominator) as with_denominator, sum(numerator) as total,
             sum(case when denominator is not null then numerator end)
@@ -25,6 +33,7 @@ def expected_pooled(build, kpi_id: str, grain: str, dimension: tuple[str, str]) 
         where kpi_id = '{kpi_id}' and period_grain = '{grain}'
             and period_start between '{PERIOD[0]}' and '{PERIOD[1]}'
             and dimension_name = '{dimension[0]}' and dimension_value = '{dimension[1]}'
+            {mature}
     """).iloc[0]
     value = row.total if row.with_denominator == 0 else row.ratio
     return None if pd.isna(value) else float(value)
@@ -55,26 +64,39 @@ def test_default_filters_are_the_last_twelve_months(warehouse):
 
 def test_scorecard_totals_equal_kpi_values_and_targets(build, warehouse):
     tiles = data.scorecard(warehouse, data.Filters(*PERIOD)).set_index("kpi_id")
-    targets = build.query("select kpi_id, period_grain, target_value from seeds.kpi_targets")
-    target_of = {(r.kpi_id, r.period_grain): r.target_value for r in targets.itertuples()}
-    for kpi_id, grain, _ in data.TILES:
-        tile = tiles.loc[kpi_id]
-        assert tile.actual == pytest.approx(expected_pooled(build, kpi_id, grain, ("all", "all")))
+    for kpi_id in data.TILES:
+        kpi, tile = registry.kpi(kpi_id), tiles.loc[kpi_id]
+        assert tile.actual == pytest.approx(expected_pooled(
+            build, kpi_id, kpi.period_grain, ("all", "all"), kpi.maturity_days))
         months = 12 if tile.unit == "count" else 1
-        assert tile.target == pytest.approx(target_of[(kpi_id, grain)] * months)
+        assert tile.target == pytest.approx(kpi.target_value * months)
         assert tile.gap == pytest.approx(tile.actual - tile.target)
+        assert tile["name"] == kpi.label
+
+
+def test_scorecard_tiles_leave_immature_cohorts_out(build, warehouse):
+    """The lead → MQL cohort of 2025-06 has not had its 30 days by the as-of (2025-07-01):
+    its tile pools the cohorts to 2025-05 and says so."""
+    tiles = data.scorecard(warehouse, data.Filters(*PERIOD)).set_index("kpi_id")
+    assert tiles.loc["lead_to_mql_rate", "last_period"] == pd.Timestamp("2025-05-01")
+    assert tiles.loc["leads_created", "last_period"] == pd.Timestamp("2025-06-01")
+    assert tiles.loc["lead_to_mql_rate", "actual"] != pytest.approx(
+        expected_pooled(build, "lead_to_mql_rate", "cohort_month", ("all", "all")))
+    page = charts.tiles_html(tiles.reset_index())
+    assert "mature cohorts to 2025-05" in page and html.escape(charts.SCORECARD_LEGEND) in page
 
 
 def test_channel_filter_shows_the_channel_rows_or_the_total(build, warehouse):
     tiles = data.scorecard(warehouse, data.Filters(*PERIOD, "channel", "paid_search"))
     for tile in tiles.itertuples():
-        grain = dict((k, g) for k, g, _ in data.TILES)[tile.kpi_id]
+        kpi = registry.kpi(tile.kpi_id)
         has_channel = not build.query(
             f"select 1 from marts.kpi_values where kpi_id = '{tile.kpi_id}' "
             "and dimension_name = 'channel' limit 1").empty
         dimension = ("channel", "paid_search") if has_channel else ("all", "all")
         assert tile.shown_cut == dimension[1]
-        assert same(tile.actual, expected_pooled(build, tile.kpi_id, grain, dimension))
+        assert same(tile.actual, expected_pooled(build, tile.kpi_id, kpi.period_grain, dimension,
+                                                 kpi.maturity_days))
         if tile.unit == "count":  # count targets are set for the total only
             assert pd.isna(tile.target)
     assert set(tiles.shown_cut) == {"paid_search", "all"}
@@ -213,6 +235,15 @@ def test_format_value(value, unit, text):
     assert charts.format_value(value, unit) == text
 
 
+def test_telling_digits_print_actual_and_target_apart():
+    assert charts.telling_digits(0.02996, 0.03, "ratio") == 2
+    assert [charts.format_value(v, "ratio", 2) for v in (0.02996, 0.03)] == ["2.996%", "3.000%"]
+    assert charts.format_gap(0.02996 - 0.03, "ratio", 2) == "−0.004 pp"
+    assert charts.telling_digits(0.2, 0.3, "ratio") == 0
+    assert charts.telling_digits(0.03, 0.03, "ratio") == 0
+    assert charts.telling_digits(None, 0.03, "ratio") == 0
+
+
 def test_format_gap_in_points_and_units():
     assert charts.format_gap(0.048, "ratio") == "+4.8 pp"
     assert charts.format_gap(-1508.0, "count") == "−1,508"
@@ -227,3 +258,47 @@ def test_report_is_one_self_contained_file(build, tmp_path):
     assert "<script src=" not in page
     leads = expected_pooled(build, "leads_created", "month", ("all", "all"))
     assert f'data-testid="actual-leads_created">{charts.format_value(leads, "count")}<' in page
+    assert html.escape(charts.SCORECARD_LEGEND) in page
+
+
+@pytest.fixture(params=["all_null", "empty"])
+def cac_channel_cut(request, build, tmp_path):
+    """The build's warehouse with every channel row of cac NULL (a channel cost no source
+    books), or with no channel row of cac at all."""
+    database = tmp_path / "warehouse.duckdb"
+    database.write_bytes(build.database.read_bytes())
+    rows = "kpi_id = 'cac' and dimension_name = 'channel'"
+    with duckdb.connect(str(database)) as con:
+        if request.param == "all_null":
+            con.execute("update marts.kpi_values set value = null, numerator = null, "
+                        f"denominator = null where {rows}")
+        else:
+            con.execute(f"delete from marts.kpi_values where {rows}")
+    return database, request.param
+
+
+def test_dashboard_handles_all_null_and_empty_cuts(cac_channel_cut):
+    database, kind = cac_channel_cut
+    warehouse = data.Warehouse.duckdb(database)
+    table = data.channel_table(warehouse, data.Filters(*PERIOD), "linear")
+    assert table.cac.isna().all() and table.leads.notna().any()
+    assert set(charts.formatted_table(table, charts.CHANNEL_COLUMNS)["CAC (€)"]) == {"—"}
+    # a period without any row, and a cut value no KPI has
+    nothing = data.channel_table(warehouse, data.Filters(dt.date(2030, 1, 1),
+                                                         dt.date(2030, 12, 1)), "linear")
+    assert nothing.empty and set(charts.CHANNEL_COLUMNS) <= set(nothing.columns)
+    assert len(charts.channel_chart(nothing, "linear").data[0].x) == 0
+    nowhere = data.scorecard(warehouse, data.Filters(*PERIOD, "channel", "no_such_channel"))
+    assert 'data-testid="actual-leads_created">n/a<' in charts.tiles_html(nowhere)
+    # paid_search's cac: null rows show n/a; without channel rows the tile shows the total
+    cac = data.scorecard(warehouse, data.Filters(*PERIOD, "channel", "paid_search")).set_index(
+        "kpi_id").loc["cac"]
+    if kind == "all_null":
+        assert cac.shown_cut == "paid_search" and pd.isna(cac.actual)
+    else:
+        assert cac.shown_cut == "all" and cac.actual > 0
+
+
+def test_report_is_written_with_all_null_and_empty_cuts(cac_channel_cut, tmp_path):
+    page = write_report(cac_channel_cut[0], tmp_path / "report").read_text(encoding="utf-8")
+    assert page.count("Plotly.newPlot") == 6

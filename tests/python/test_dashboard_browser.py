@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from test_dashboard import PERIOD, busiest_rep, expected_pooled, rep_name
 
+from b2bkpi import registry
 from b2bkpi.browser import CHROMIUM_ARGS, ensure_chromium
 from b2bkpi.dashboard import charts, data
 from b2bkpi.dashboard.__main__ import streamlit_command
@@ -73,14 +74,18 @@ def _expect_numbers(page: Page, build, dimension: tuple[str, str]) -> None:
     KPIs not broken down by it)."""
     warehouse = data.Warehouse.duckdb(build.database)
     filters = data.Filters(*PERIOD, *dimension)
-    shown = data.cut_shown(warehouse, [kpi_id for kpi_id, _, _ in data.TILES], filters)
+    shown = data.cut_shown(warehouse, data.TILES, filters)
+    targets = data.scorecard(warehouse, filters).set_index("kpi_id").target
     name = data.CUTS[dimension[0]][0] if dimension[0] != "all" else "all"
-    for kpi_id, grain, _ in data.TILES:
+    for kpi_id in data.TILES:
+        kpi = registry.kpi(kpi_id)
         cut = (name, dimension[1]) if shown[kpi_id] != "all" else ("all", "all")
         unit = data.shown_unit(kpi_id, build.query(
             f"select any_value(unit) as unit from marts.kpi_values "
             f"where kpi_id = '{kpi_id}'").unit[0])
-        expected = charts.format_value(expected_pooled(build, kpi_id, grain, cut), unit)
+        actual = expected_pooled(build, kpi_id, kpi.period_grain, cut, kpi.maturity_days)
+        expected = charts.format_value(actual, unit, charts.telling_digits(
+            actual, targets[kpi_id], unit))
         expect(page.get_by_test_id(f"actual-{kpi_id}")).to_have_text(expected)
     for kpi_id, _ in data.FUNNEL_STAGES:
         count = expected_pooled(build, kpi_id, "month", (name, dimension[1]))
@@ -117,5 +122,6 @@ def test_dashboard_in_chromium(build, dashboard_url, page, tmp_path):
     expect(page.get_by_test_id("tile-lead_to_mql_rate")).to_contain_text(
         f"cut: {rep_name(build, rep)}")
     expect(page.get_by_test_id("actual-lead_to_mql_rate")).to_have_text(charts.format_value(
-        expected_pooled(build, "lead_to_mql_rate", "cohort_month", ("rep", rep)), "ratio"))
+        expected_pooled(build, "lead_to_mql_rate", "cohort_month", ("rep", rep),
+                        registry.kpi("lead_to_mql_rate").maturity_days), "ratio"))
     print(f"\nscreenshots: {Path(tmp_path)} ({time.monotonic() - started:.1f} s in the browser)")

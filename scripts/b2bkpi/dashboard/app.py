@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from b2bkpi import registry
 from b2bkpi.dashboard import charts, data
 
 ALL = "All"
@@ -47,8 +48,9 @@ def sidebar_filters(warehouse: data.Warehouse, values: dict[str, dict[str, str]]
 def scorecard_section(warehouse: data.Warehouse, filters: data.Filters,
                       value_label: str) -> None:
     st.header("Scorecard")
-    st.caption("Actual over the period against target (kpi_targets seed; monthly count "
-               "targets summed over the months). Gap = actual − target.")
+    st.caption("Actual over the period against target (kpi_registry seed; monthly count "
+               "targets summed over the months; cohort rates over their mature cohorts). "
+               "Gap = actual − target.")
     tiles = data.scorecard(warehouse, filters)
     # a tile cut by the filter names its value as the filter shows it (a rep by name)
     tiles["shown_cut"] = tiles.shown_cut.replace({filters.value: value_label})
@@ -75,8 +77,8 @@ def trends_section(warehouse: data.Warehouse, filters: data.Filters) -> None:
     counts.plotly_chart(charts.trend_chart(
         data.monthly_trend(warehouse, stage_kpis, filters), dict(data.FUNNEL_STAGES),
         "Stage entries per month", "entries per month (count)"), key="chart_trend_counts")
-    rate_kpis = [("lead_to_mql_rate", "cohort_month"), ("mql_to_sql_rate", "cohort_month"),
-                 ("opportunity_win_rate", "month")]
+    rate_kpis = [(kpi_id, registry.kpi(kpi_id).period_grain) for kpi_id in
+                 ("lead_to_mql_rate", "mql_to_sql_rate", "opportunity_win_rate")]
     rates.plotly_chart(charts.trend_chart(
         data.monthly_trend(warehouse, rate_kpis, filters),
         {"lead_to_mql_rate": "Lead → MQL (cohort)", "mql_to_sql_rate": "MQL → SQL (cohort)",

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from b2bkpi import registry
 from b2bkpi.dashboard.data import RETENTION_KPIS
 
 CURRENCY = "€"  # the project's reporting_currency (dbt_project.yml) is EUR
@@ -43,33 +44,51 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A KPI value as the dashboard, the report and the browser test print it."""
+def format_value(value: float | None, unit: str, extra: int = 0) -> str:
+    """A KPI value as the dashboard, the report and the browser test print it; `extra`
+    decimals more than usual (see `telling_digits`)."""
     if _missing(value):
         return "n/a"
     if unit == "ratio":
-        return f"{value:.1%}"
+        return f"{value:.{1 + extra}%}"
     if unit == "multiple":
-        return f"{value:.2f}×"
+        return f"{value:.{2 + extra}f}×"
     if unit in ("days", "months"):
-        return f"{value:,.1f} {unit}"
+        return f"{value:,.{1 + extra}f} {unit}"
     if unit == "seconds":
-        return f"{value:,.0f} s"
+        return f"{value:,.{extra}f} s"
     if unit == "currency":
-        return f"{CURRENCY}{value:,.2f}" if abs(value) < 100 else f"{CURRENCY}{value:,.0f}"
+        return f"{CURRENCY}{value:,.{(2 if abs(value) < 100 else 0) + extra}f}"
     if unit == "score":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+        return f"{value:,.{1 + extra}f}"
+    return f"{value:,.{extra}f}"
 
 
-def format_gap(gap: float | None, unit: str) -> str:
+def telling_digits(actual: float | None, target: float | None, unit: str,
+                   most: int = 4) -> int:
+    """The extra decimals that print an actual and a target that differ differently (a
+    2.96 % rate against a 3 % target is not "3.0 % vs 3.0 %, off target")."""
+    if _missing(actual) or _missing(target) or actual == target:
+        return 0
+    return next((extra for extra in range(most + 1)
+                 if format_value(actual, unit, extra) != format_value(target, unit, extra)),
+                most)
+
+
+def format_gap(gap: float | None, unit: str, extra: int = 0) -> str:
     """A signed gap to target: percentage points for ratios, the unit otherwise."""
     if _missing(gap):
         return "n/a"
     sign = "+" if gap >= 0 else "−"
     if unit == "ratio":
-        return f"{sign}{abs(gap) * 100:.1f} pp"
-    return sign + format_value(abs(gap), unit)
+        return f"{sign}{abs(gap) * 100:.{1 + extra}f} pp"
+    return sign + format_value(abs(gap), unit, extra)
+
+
+SCORECARD_LEGEND = (
+    "Legend: ↑ higher is better, ↓ lower is better · systemic = business outcome, specialist "
+    "= activity driver · cohort rates: mature cohorts only (month + maturity_days, "
+    "kpi_registry) · actual and target compared unrounded")
 
 
 TILE_CSS = """
@@ -105,24 +124,31 @@ def _cell(value: object, unit: str) -> str:
 
 def tiles_html(tiles: pd.DataFrame) -> str:
     """The scorecard: one tile per KPI with actual, target and gap (green on target, red
-    off target, grey without target); data-testid attributes for the browser test."""
+    off target, grey without target), digits enough to tell actual from target, the last
+    cohort pooled for a KPI with a maturity window; data-testid attributes for the browser
+    test."""
     parts = [TILE_CSS, '<div class="kpi-tiles" data-testid="scorecard">']
     for tile in tiles.itertuples():
         status = "" if tile.on_target is None or _missing(tile.on_target) else (
             "on" if tile.on_target else "off")
-        target = (f'target {format_value(tile.target, tile.unit)} · gap '
+        extra = telling_digits(tile.actual, tile.target, tile.unit)
+        target = (f'target {format_value(tile.target, tile.unit, extra)} · gap '
                   f'<span class="kpi-gap {status}" data-testid="gap-{tile.kpi_id}">'
-                  f'{format_gap(tile.gap, tile.unit)}</span>'
+                  f'{format_gap(tile.gap, tile.unit, extra)}</span>'
                   if not _missing(tile.target) else "no target for this cut")
-        cut = "" if tile.shown_cut == "all" else f"cut: {html.escape(tile.shown_cut)}"
+        cut = ("total (all)" if tile.shown_cut == "all"
+               else f"cut: {html.escape(tile.shown_cut)}")
+        if registry.kpi(tile.kpi_id).maturity_days and not pd.isna(tile.last_period):
+            cut += f" · mature cohorts to {tile.last_period:%Y-%m}"
         parts.append(
             f'<div class="kpi-tile {status}" data-testid="tile-{tile.kpi_id}">'
             f'<div class="kpi-name">{html.escape(tile.name)}</div>'
             f'<div class="kpi-actual" data-testid="actual-{tile.kpi_id}">'
-            f'{format_value(tile.actual, tile.unit)}</div>'
+            f'{format_value(tile.actual, tile.unit, extra)}</div>'
             f'<div class="kpi-target">{target}</div>'
-            f'<div class="kpi-cut">{cut or "total (all)"}</div></div>')
-    parts.append("</div>")
+            f'<div class="kpi-cut">{cut}</div></div>')
+    parts.append(f'</div><p class="kpi-legend" data-testid="scorecard-legend" '
+                 f'style="font-size: 12px; color: #555">{html.escape(SCORECARD_LEGEND)}</p>')
     return "".join(parts)
 
 

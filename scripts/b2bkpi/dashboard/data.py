@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from b2bkpi import registry
+
 # label in the filters → kpi_values dimension_name → fct_lead_lifecycle column
 CUTS = {
     "channel": ("channel", "channel"),
@@ -21,21 +23,11 @@ CUTS = {
     "rep": ("rep", "owner_id"),
 }
 
-# the scorecard tiles: KPI, the grain its target is set for, a readable name
-TILES = [
-    ("leads_created", "month", "Leads created"),
-    ("mqls", "month", "MQLs"),
-    ("sqls", "month", "SQLs"),
-    ("customers_won", "month", "Customers won"),
-    ("lead_to_mql_rate", "cohort_month", "Lead → MQL rate"),
-    ("mql_to_sql_rate", "cohort_month", "MQL → SQL rate"),
-    ("opportunity_win_rate", "month", "Opportunity win rate"),
-    ("sales_cycle_days", "month", "Sales cycle"),
-    ("cost_per_lead", "month", "Cost per lead"),
-    ("cac", "month", "CAC"),
-    ("ltv_to_cac", "month", "LTV : CAC"),
-    ("net_revenue_retention", "month", "Net revenue retention"),
-]
+# the KPIs of the scorecard tiles, in order (label, grain, unit, direction and target: the
+# KPI registry)
+TILES = ["leads_created", "mqls", "sqls", "customers_won", "lead_to_mql_rate",
+         "mql_to_sql_rate", "opportunity_win_rate", "sales_cycle_days", "cost_per_lead", "cac",
+         "ltv_to_cac", "net_revenue_retention"]
 
 FUNNEL_STAGES = [
     ("leads_created", "Lead"),
@@ -223,34 +215,46 @@ def pooled(rows: pd.DataFrame) -> float | None:
     return float(both.numerator.sum() / total) if total else None
 
 
+def immature_periods(warehouse: Warehouse) -> pd.DataFrame:
+    """(kpi_id, period_grain, period_start) of the periods kpi_scorecard does not judge yet
+    (a cohort that has not had its maturity days): the same for every cut."""
+    return warehouse.query("select kpi_id, period_grain, period_start from marts.kpi_scorecard "
+                           "where not is_mature")
+
+
+def _mature(rows: pd.DataFrame, immature: pd.DataFrame) -> pd.DataFrame:
+    key = ["kpi_id", "period_grain", "period_start"]
+    flagged = rows[key].merge(immature.assign(_immature=True), how="left", on=key)
+    return rows[flagged._immature.isna().to_numpy()]
+
+
 def scorecard(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
-    """One row per tile: actual over the period, target, gap, whether on target, and the
-    cut it shows ('all' when the KPI is not broken down by the filter's dimension)."""
-    kpis = [(kpi_id, grain) for kpi_id, grain, _ in TILES]
-    rows = _kpi_rows(warehouse, kpis, filters)
-    shown = cut_shown(warehouse, [kpi_id for kpi_id, _ in kpis], filters)
-    targets = warehouse.query("select kpi_id, period_grain, target_value, direction "
-                              "from seeds.kpi_targets")
-    target_of = {(r.kpi_id, r.period_grain): r for r in targets.itertuples()}
-    units = warehouse.query(
-        f"select distinct kpi_id, unit from marts.kpi_values where kpi_id in "
-        f"({', '.join('?' for _ in kpis)})", [kpi_id for kpi_id, _ in kpis])
-    unit_of = dict(zip(units.kpi_id, units.unit))
+    """One row per tile: actual over the period's mature periods (a cohort rate's latest
+    cohorts are left out until they are mature, as in kpi_scorecard), target, gap, whether
+    on target, the last period pooled, and the cut it shows ('all' when the KPI is not
+    broken down by the filter's dimension)."""
+    kpis = [registry.kpi(kpi_id) for kpi_id in TILES]
+    rows = _mature(_kpi_rows(warehouse, [(kpi.kpi_id, kpi.period_grain) for kpi in kpis],
+                             filters), immature_periods(warehouse))
+    shown = cut_shown(warehouse, TILES, filters)
     tiles = []
-    for kpi_id, grain, name in TILES:
-        unit = shown_unit(kpi_id, unit_of.get(kpi_id, "count"))
-        actual = pooled(rows[rows.kpi_id == kpi_id])
-        target_row = target_of.get((kpi_id, grain))
+    for kpi in kpis:
+        unit = shown_unit(kpi.kpi_id, kpi.unit)
+        own = rows[rows.kpi_id == kpi.kpi_id]
+        actual = pooled(own)
         target = None
         # monthly count targets add up over the period, and are set for the total only
-        if target_row is not None and not (unit == "count" and shown[kpi_id] != "all"):
-            target = target_row.target_value * (filters.months if unit == "count" else 1)
-        higher = target_row is None or target_row.direction == "higher_is_better"
+        if kpi.target_value is not None and not (unit == "count"
+                                                 and shown[kpi.kpi_id] != "all"):
+            target = kpi.target_value * (filters.months if unit == "count" else 1)
         gap = actual - target if actual is not None and target is not None else None
-        on_target = None if gap is None else bool(gap >= 0 if higher else gap <= 0)
-        tiles.append({"kpi_id": kpi_id, "name": name, "unit": unit, "actual": actual,
+        higher = kpi.higher_is_better
+        on_target = None if gap is None or higher is None else bool(
+            gap >= 0 if higher else gap <= 0)
+        tiles.append({"kpi_id": kpi.kpi_id, "name": kpi.label, "unit": unit, "actual": actual,
                       "target": target, "gap": gap, "on_target": on_target,
-                      "higher_is_better": higher, "shown_cut": shown[kpi_id]})
+                      "higher_is_better": higher, "shown_cut": shown[kpi.kpi_id],
+                      "last_period": own.period_start.max() if len(own) else None})
     return pd.DataFrame(tiles)
 
 
@@ -258,8 +262,7 @@ def funnel(warehouse: Warehouse, filters: Filters) -> pd.DataFrame:
     """Stage entries in the period and the conversion rate into each stage from the one
     before (cohort rates of the period's cohorts; the win rate by close month)."""
     kpis = [(kpi_id, "month") for kpi_id, _ in FUNNEL_STAGES]
-    kpis += [(kpi_id, "month" if kpi_id == "opportunity_win_rate" else "cohort_month")
-             for kpi_id in FUNNEL_RATES]
+    kpis += [(kpi_id, registry.kpi(kpi_id).period_grain) for kpi_id in FUNNEL_RATES]
     rows = _kpi_rows(warehouse, kpis, filters)
     stages = []
     for index, (kpi_id, label) in enumerate(FUNNEL_STAGES):
@@ -303,7 +306,9 @@ def _lifecycle_filter(filters: Filters, date_column: str) -> tuple[str, list]:
 
 
 def _pooled_by(rows: pd.DataFrame, column: str) -> pd.Series:
-    return rows.groupby(column).apply(pooled, include_groups=False)
+    """`pooled` per value of `column`: a float Series, empty for no rows and NaN where every
+    row is null (groupby.apply returns an empty DataFrame then, which breaks the table)."""
+    return pd.Series({key: pooled(part) for key, part in rows.groupby(column)}, dtype=float)
 
 
 def _channel_kind(channel: str, leads: float) -> str:
@@ -343,7 +348,7 @@ def channel_table(warehouse: Warehouse, filters: Filters, model: str) -> pd.Data
         "customers": _pooled_by(by_kpi["customers_won"], "dimension_value"),
         "cac": _pooled_by(by_kpi["cac"], "dimension_value"),
         "attributed_revenue": roi.groupby("dimension_value").revenue.sum(min_count=1),
-        "marketing_roi": _pooled_by(roi, "dimension_value") if len(roi) else None,
+        "marketing_roi": _pooled_by(roi, "dimension_value"),
     }).rename_axis("channel").reset_index()
     table.insert(1, "kind", [_channel_kind(channel, leads)
                              for channel, leads in zip(table.channel, table.leads)])
