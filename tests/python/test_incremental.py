@@ -135,7 +135,7 @@ def test_credits_equal_a_full_refresh_where_their_touches_did_not_change(increme
     kept = _by_opportunity(incremental.incremental_credits, columns)
     full = _by_opportunity(incremental.full_credits, columns)
     assert kept.keys() == full.keys(), "every won opportunity is credited, and only those"
-    assert len(kept) - len(restated) > 20
+    assert len(kept) - len(restated) > 5
     different = [key for key in kept.keys() - restated
                  if len(kept[key]) != len(full[key])
                  or not all(_same(a, b) for a, b in zip(kept[key], full[key]))]
@@ -147,7 +147,7 @@ def test_incremental_runs_keep_earlier_credits(incremental):
     through the incremental runs; those credited later are computed by a later run."""
     base = _by_opportunity(incremental.base_credits)
     kept = _by_opportunity(incremental.incremental_credits)
-    assert len(base) > 20
+    assert len(base) > 5
     changed = [key for key in base if kept.get(key) != base[key]]
     assert not changed, f"{len(changed)} credited opportunities restated, e.g. {changed[:3]}"
     computed = incremental.incremental_credits.groupby("opportunity_id")["computed_at"]
