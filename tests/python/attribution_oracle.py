@@ -23,6 +23,7 @@ HALF_LIFE_DAYS = 7
 U_FIRST, U_MIDDLE, U_LEAD = 0.4, 0.2, 0.4
 W_FIRST, W_LEAD, W_OPPORTUNITY, W_REST = 0.3, 0.3, 0.3, 0.1
 MODELS = ("first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "time_decay")
+REPORTING_MODEL = "linear"  # the model of the 'all' rows (var attribution_reporting_model)
 
 
 def _clean(truth: Path, source: str, table: str) -> pd.DataFrame:
@@ -131,6 +132,8 @@ def _shares(journey: pd.DataFrame, lead_created_at) -> dict[str, np.ndarray]:
         return weight * mask / mask.sum() if mask.any() else np.zeros(len(mask))
 
     u_shaped = spread(U_FIRST, first) + spread(U_LEAD, lead) + spread(U_MIDDLE, middle)
+    if len(at) == 2:  # catalogue: "two touches under U-shaped get 50/50", whatever they hold
+        u_shaped = np.full(2, 0.5)
     w_shaped = (spread(W_FIRST, first) + spread(W_LEAD, lead) + spread(W_OPPORTUNITY, last)
                 + spread(W_REST, rest))
     decay = 2.0 ** (-journey["days_before"].to_numpy() / HALF_LIFE_DAYS)
@@ -142,7 +145,8 @@ def _shares(journey: pd.DataFrame, lead_created_at) -> dict[str, np.ndarray]:
 
 def credit_rows(truth: Path, fx: Fx) -> pd.DataFrame:
     """One row per won opportunity x model x counted touch (touchpoint_id None when
-    unattributed): channel, campaign, platform, won month and credited EUR."""
+    unattributed): channel, campaign, platform, won month, touch month (None when
+    unattributed) and credited EUR."""
     won = won_opportunities(truth, fx)
     lead_created = pd.read_parquet(truth / "leads.parquet").set_index("lead_id")["created_at"]
     touches = touchpoints(truth)
@@ -155,16 +159,17 @@ def credit_rows(truth: Path, fx: Fx) -> pd.DataFrame:
                     & (mine["touched_at"] >= created - pd.Timedelta(days=LOOKBACK_DAYS))].copy()
         if mine.empty:
             rows += [(opp.opportunity_id, model, None, "unattributed", None, None, opp.month,
-                      opp.amount_eur) for model in MODELS]
+                      None, opp.amount_eur) for model in MODELS]
             continue
         mine["days_before"] = (created - mine["touched_at"]).dt.total_seconds() / 86400
         lead_at = None if pd.isna(opp.lead_id) else lead_created.get(opp.lead_id)
         for model, shares in _shares(mine, lead_at).items():
             rows += [(opp.opportunity_id, model, t.touchpoint_id, t.channel, t.campaign,
-                      t.platform, opp.month, share * opp.amount_eur)
+                      t.platform, opp.month, _month(t.touched_at), share * opp.amount_eur)
                      for t, share in zip(mine.itertuples(), shares)]
     return pd.DataFrame(rows, columns=["opportunity_id", "model", "touchpoint_id", "channel",
-                                       "campaign", "platform", "month", "amount"])
+                                       "campaign", "platform", "month", "touch_month",
+                                       "amount"])
 
 
 def credits(truth: Path) -> dict[tuple[str, str, str | None], float]:
@@ -176,10 +181,11 @@ def credits(truth: Path) -> dict[tuple[str, str, str | None], float]:
 
 
 def attribution_kpis(truth: Path) -> dict[Key, Row]:
-    """marketing_roi and roas rows keyed like kpi_values (see the `kpi_attribution` docs)."""
+    """marketing_roi, roas and unattributed_revenue_share rows keyed like kpi_values, by the
+    won month ('month') and by the credited touch's month ('touch_month'): attributed revenue
+    is revenue credited to a touch (catalogue section 4; see the `kpi_attribution` docs)."""
     fx = Fx(truth)
     credited = credit_rows(truth, fx)
-    won = won_opportunities(truth, fx)
     ads = pd.read_parquet(truth / "ad_spend_daily.parquet")
     ads["month"] = ads["date"].map(_month)
     ads["eur"] = [fx.to_eur(a, c, d) for a, c, d in zip(ads["spend"], ads["currency"], ads["date"])]
@@ -191,35 +197,65 @@ def attribution_kpis(truth: Path) -> dict[Key, Row]:
                       zip(finance["amount"], finance["currency"], finance["month"])]
     costs = pd.concat([ads[["month", "channel", "eur"]], finance[["month", "channel", "eur"]]])
 
-    totals: dict[tuple[str, dt.date, str, str], list[float]] = {}
+    totals: dict[tuple[str, str, dt.date, str, str], list[float]] = {}
 
-    def add(kpi_id, month, name, value, revenue=0.0, cost=0.0):
-        total = totals.setdefault((kpi_id, month, name, value), [0.0, 0.0])
+    def add(kpi_id, grain, month, name, value, revenue=0.0, cost=0.0):
+        total = totals.setdefault((kpi_id, grain, month, name, value), [0.0, 0.0])
         total[0] += revenue
         total[1] += cost
 
-    for r in won.itertuples():
-        add("marketing_roi", r.month, "all", "all", revenue=r.amount_eur)
-        add("roas", r.month, "all", "all", revenue=r.amount_eur)
-    for r in costs.itertuples():
-        add("marketing_roi", r.month, "all", "all", cost=r.eur)
-        if isinstance(r.channel, str):
+    for grain in ("month", "touch_month"):
+        for r in costs.itertuples():
             for model in MODELS:
-                add("marketing_roi", r.month, "model_channel", f"{model}|{r.channel}", cost=r.eur)
-    for r in ads.itertuples():
-        add("roas", r.month, "all", "all", cost=r.eur)
-        for model in MODELS:
-            add("roas", r.month, "model_platform", f"{model}|{r.platform}", cost=r.eur)
-            add("roas", r.month, "model_platform_campaign",
-                f"{model}|{r.platform}|{r.campaign_name}", cost=r.eur)
-    for r in credited.itertuples():
-        add("marketing_roi", r.month, "model_channel", f"{r.model}|{r.channel}", revenue=r.amount)
-        if isinstance(r.platform, str):
-            add("roas", r.month, "model_platform", f"{r.model}|{r.platform}", revenue=r.amount)
-            add("roas", r.month, "model_platform_campaign",
-                f"{r.model}|{r.platform}|{r.campaign}", revenue=r.amount)
+                if model == REPORTING_MODEL:
+                    add("marketing_roi", grain, r.month, "all", "all", cost=r.eur)
+                add("marketing_roi", grain, r.month, "model", model, cost=r.eur)
+                if isinstance(r.channel, str):
+                    add("marketing_roi", grain, r.month, "model_channel",
+                        f"{model}|{r.channel}", cost=r.eur)
+        for r in ads.itertuples():
+            campaign = r.campaign_name if isinstance(r.campaign_name, str) else "unknown"
+            for model in MODELS:
+                if model == REPORTING_MODEL:
+                    add("roas", grain, r.month, "all", "all", cost=r.eur)
+                add("roas", grain, r.month, "model", model, cost=r.eur)
+                add("roas", grain, r.month, "model_platform", f"{model}|{r.platform}", cost=r.eur)
+                add("roas", grain, r.month, "model_platform_campaign",
+                    f"{model}|{r.platform}|{campaign}", cost=r.eur)
+                add("marketing_roi", grain, r.month, "model_channel_campaign",
+                    f"{model}|{r.channel}|{campaign}", cost=r.eur)
+        for r in credited.itertuples():
+            attributed = isinstance(r.touchpoint_id, str)
+            month = r.month if grain == "month" else r.touch_month
+            if grain == "month" and r.model == REPORTING_MODEL:
+                add("unattributed_revenue_share", grain, month, "all", "all",
+                    revenue=0.0 if attributed else r.amount, cost=r.amount)
+            if not attributed:
+                # no touch, so no touch month; by won month the channel 'unattributed' only
+                if grain == "month":
+                    add("marketing_roi", grain, month, "model_channel",
+                        f"{r.model}|unattributed", revenue=r.amount)
+                continue
+            if r.model == REPORTING_MODEL:
+                add("marketing_roi", grain, month, "all", "all", revenue=r.amount)
+            add("marketing_roi", grain, month, "model", r.model, revenue=r.amount)
+            add("marketing_roi", grain, month, "model_channel", f"{r.model}|{r.channel}",
+                revenue=r.amount)
+            if isinstance(r.campaign, str):
+                add("marketing_roi", grain, month, "model_channel_campaign",
+                    f"{r.model}|{r.channel}|{r.campaign}", revenue=r.amount)
+            if isinstance(r.platform, str):
+                if r.model == REPORTING_MODEL:
+                    add("roas", grain, month, "all", "all", revenue=r.amount)
+                add("roas", grain, month, "model", r.model, revenue=r.amount)
+                add("roas", grain, month, "model_platform", f"{r.model}|{r.platform}",
+                    revenue=r.amount)
+                add("roas", grain, month, "model_platform_campaign",
+                    f"{r.model}|{r.platform}|{r.campaign}", revenue=r.amount)
     kpis: dict[Key, Row] = {}
-    for (kpi_id, month, name, value), (revenue, cost) in totals.items():
-        numerator = revenue - cost if kpi_id == "marketing_roi" else revenue
-        kpis[(kpi_id, "month", month, name, value)] = (_ratio(numerator, cost), numerator, cost)
+    for (kpi_id, grain, month, name, value), (amount, base) in totals.items():
+        # marketing_roi: (revenue - cost) / cost; roas: revenue / spend; the share: the
+        # unattributed revenue / the won revenue (kept in the two slots of `add`)
+        numerator = amount - base if kpi_id == "marketing_roi" else amount
+        kpis[(kpi_id, grain, month, name, value)] = (_ratio(numerator, base), numerator, base)
     return kpis

@@ -61,7 +61,7 @@ def test_credits_sum_to_won_revenue(build, model, actual_credits):
     assert close(credited, won["amount_eur"].sum(), 1e-6)
 
 
-@pytest.mark.parametrize("kpi_id", ["marketing_roi", "roas"])
+@pytest.mark.parametrize("kpi_id", ["marketing_roi", "roas", "unattributed_revenue_share"])
 def test_kpi_matches_oracle(build, kpi_id):
     actual = kpi_rows(build, "marts.kpi_attribution")
     assert_kpi_matches(kpi_id, attribution_kpis(build.truth), actual, require_all_rows=True)

@@ -2,11 +2,25 @@
 -- amount of each won opportunity split over its counted touches by six models. One row per
 -- opportunity x model x touch; an opportunity without a counted touch gets one
 -- 'unattributed' row per model.
+--
+-- Incremental: credits are computed once per opportunity and kept (catalogue), so a run
+-- credits only the won opportunities not credited yet; a later identify that links older
+-- visits does not restate them. A full refresh recomputes (and restates) every credit. An
+-- opportunity no longer won (reopened, deleted) loses its credits (post-hook).
+{{ config(
+    materialized='incremental',
+    unique_key='opportunity_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where opportunity_id not in"
+        ~ " (select won.opportunity_id from {{ ref('int_attribution_opportunities') }} as won)",
+) }}
 {%- set lookback_days = var('attribution_lookback_days', 90) %}
 {%- set half_life_days = var('attribution_half_life_days', 7) %}
 {#- Weights as whole parts per million, so that renormalised totals are exact sums.
-    U-shaped: first touch, the touches in the middle, lead-creation touch. W-shaped: first
-    touch, lead-creation touch, opportunity-creation touch, the rest. #}
+    U-shaped: first touch, the touches in the middle, lead-creation touch; two touches get
+    50/50 whatever milestones they hold (catalogue). W-shaped: first touch, lead-creation
+    touch, opportunity-creation touch, the rest. #}
 {%- set ppm = [] %}
 {%- for weight in var('attribution_u_shaped_weights', [0.4, 0.2, 0.4])
     + var('attribution_w_shaped_weights', [0.3, 0.3, 0.3, 0.1]) %}
@@ -17,10 +31,11 @@
     'first_touch': 'case when is_first = 1 then 1.0 / first_count else 0 end',
     'last_touch': 'case when is_last = 1 then 1.0 / last_count else 0 end',
     'linear': '1.0 / touch_count',
-    'u_shaped': '(case when is_first = 1 then ' ~ u_first ~ '.0 / first_count else 0 end'
+    'u_shaped': 'case when touch_count = 2 then 0.5 else'
+        ~ ' (case when is_first = 1 then ' ~ u_first ~ '.0 / first_count else 0 end'
         ~ ' + case when is_lead_creation = 1 then ' ~ u_lead ~ '.0 / lead_count else 0 end'
         ~ ' + case when is_u_middle = 1 then ' ~ u_middle ~ '.0 / u_middle_count else 0 end)'
-        ~ ' / u_total',
+        ~ ' / u_total end',
     'w_shaped': '(case when is_first = 1 then ' ~ w_first ~ '.0 / first_count else 0 end'
         ~ ' + case when is_lead_creation = 1 then ' ~ w_lead ~ '.0 / lead_count else 0 end'
         ~ ' + case when is_last = 1 then ' ~ w_opportunity ~ '.0 / last_count else 0 end'
@@ -37,6 +52,9 @@
 with opportunities as (
 
     select * from {{ ref('int_attribution_opportunities') }}
+    {%- if is_incremental() %}
+    where opportunity_id not in (select credited.opportunity_id from {{ this }} as credited)
+    {%- endif %}
 
 ),
 
@@ -243,7 +261,8 @@ select
     cast(opportunities.won_at as {{ dbt.type_timestamp() }}) as won_at,
     cast(shares.credited_share as {{ type_double() }}) as credited_share,
     cast(shares.credited_share * opportunities.amount_in_reporting_currency as {{ type_double() }})
-        as credited_amount
+        as credited_amount,
+    cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as computed_at
 from shares
 inner join opportunities
     on shares.opportunity_id = opportunities.opportunity_id

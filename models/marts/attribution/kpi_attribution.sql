@@ -1,15 +1,36 @@
--- marketing_roi and roas by month and attribution model (docs `kpi_attribution`). Revenue
--- counts in the won month, costs in their month. The 'all' rows are model-free (every model
--- credits the whole won revenue); the model's cuts carry it in the dimension value.
+-- marketing_roi, roas and unattributed_revenue_share (docs `kpi_attribution`) from the
+-- credits of fct_attribution, by two period grains: `month`, attributed revenue in the month
+-- the opportunity was won; `touch_month`, in the month of the credited touch (the cohort of
+-- the period's marketing). Costs count in their month under both. ROI and ROAS use attributed
+-- revenue only (credited to a touch); the 'all' rows are under `attribution_reporting_model`.
+{%- set reporting_model = var('attribution_reporting_model', 'linear') %}
+{#- The rows of each cut: (kpi_id, dimension_name, dimension_value, which amounts). -#}
+{%- set revenue_and_marketing_cost = "kind in ('revenue', 'marketing_cost')" %}
+{%- set ad_revenue_and_spend = "kind in ('revenue', 'ad_spend') and platform is not null" %}
+{%- set cuts = [
+    ('marketing_roi', 'all', "'all'",
+     revenue_and_marketing_cost ~ " and attribution_model = '" ~ reporting_model ~ "'"),
+    ('marketing_roi', 'model', 'attribution_model', revenue_and_marketing_cost),
+    ('marketing_roi', 'model_channel', dbt.concat(['attribution_model', "'|'", 'channel']),
+     "kind in ('revenue', 'unattributed_revenue', 'marketing_cost') and channel is not null"),
+    ('marketing_roi', 'model_channel_campaign',
+     dbt.concat(['attribution_model', "'|'", 'channel', "'|'", 'campaign']),
+     "kind in ('revenue', 'ad_spend') and campaign is not null"),
+    ('roas', 'all', "'all'",
+     ad_revenue_and_spend ~ " and attribution_model = '" ~ reporting_model ~ "'"),
+    ('roas', 'model', 'attribution_model', ad_revenue_and_spend),
+    ('roas', 'model_platform', dbt.concat(['attribution_model', "'|'", 'platform']),
+     ad_revenue_and_spend),
+    ('roas', 'model_platform_campaign',
+     dbt.concat(['attribution_model', "'|'", 'platform', "'|'", 'campaign']),
+     ad_revenue_and_spend),
+    ('unattributed_revenue_share', 'all', "'all'",
+     "kind in ('revenue', 'unattributed_revenue') and period_grain = 'month'"
+     ~ " and attribution_model = '" ~ reporting_model ~ "'"),
+] %}
 with credits as (
 
     select * from {{ ref('fct_attribution') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('int_attribution_opportunities') }}
 
 ),
 
@@ -26,117 +47,97 @@ ad_spend as (
 
 ),
 
+platform_channels as (
+
+    select * from {{ ref('ad_platform_channels') }}
+
+),
+
 attribution_models as (
 
     select distinct attribution_model from credits
 
 ),
 
--- One row per amount: revenue, marketing cost or ad spend, with its KPI and dimension.
-measures as (
+period_grains as (
+
+    select 'month' as period_grain
+    union all
+    select 'touch_month' as period_grain
+
+),
+
+-- One row per amount and period grain: a credit (an unattributed opportunity has no touch,
+-- hence no touch month), a month's marketing cost per channel, a day's ad spend per campaign;
+-- costs are copied per model, so that every model's cut sets its revenue against them.
+amounts as (
 
     select
-        'marketing_roi' as kpi_id,
-        {{ month_of('won_at') }} as period_start,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        amount_in_reporting_currency as revenue,
-        0 as cost_amount
-    from opportunities
-    union all
-    select
-        'marketing_roi' as kpi_id,
-        cost_month as period_start,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        0 as revenue,
-        amount_in_reporting_currency as cost_amount
-    from costs
-    union all
-    select
-        'marketing_roi' as kpi_id,
-        {{ month_of('won_at') }} as period_start,
-        'model_channel' as dimension_name,
-        {{ dbt.concat(['attribution_model', "'|'", 'channel']) }} as dimension_value,
-        credited_amount as revenue,
-        0 as cost_amount
+        period_grains.period_grain,
+        case
+            when period_grains.period_grain = 'month' then {{ month_of('credits.won_at') }}
+            else {{ month_of('credits.touched_at') }}
+        end as period_start,
+        case
+            when credits.touchpoint_id is null then 'unattributed_revenue' else 'revenue'
+        end as kind,
+        credits.attribution_model,
+        credits.channel,
+        credits.campaign,
+        credits.platform,
+        credits.credited_amount as amount
     from credits
+    cross join period_grains
+    where period_grains.period_grain = 'month' or credits.touchpoint_id is not null
     union all
-    -- Finance costs without a channel count in the 'all' rows only.
+    -- Finance costs without a channel count in the 'all' and model rows only.
     select
-        'marketing_roi' as kpi_id,
+        period_grains.period_grain,
         costs.cost_month as period_start,
-        'model_channel' as dimension_name,
-        {{ dbt.concat(['attribution_models.attribution_model', "'|'", 'costs.channel']) }}
-            as dimension_value,
-        0 as revenue,
-        costs.amount_in_reporting_currency as cost_amount
+        'marketing_cost' as kind,
+        attribution_models.attribution_model,
+        costs.channel,
+        cast(null as {{ dbt.type_string() }}) as campaign,
+        cast(null as {{ dbt.type_string() }}) as platform,
+        costs.amount_in_reporting_currency as amount
     from costs
+    cross join period_grains
     cross join attribution_models
-    where costs.channel is not null
     union all
     select
-        'roas' as kpi_id,
-        {{ month_of('won_at') }} as period_start,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        amount_in_reporting_currency as revenue,
-        0 as cost_amount
-    from opportunities
-    union all
-    select
-        'roas' as kpi_id,
-        {{ month_of('spend_date') }} as period_start,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        0 as revenue,
-        spend_in_reporting_currency as cost_amount
-    from ad_spend
-    union all
-    select
-        'roas' as kpi_id,
-        {{ month_of('won_at') }} as period_start,
-        'model_platform' as dimension_name,
-        {{ dbt.concat(['attribution_model', "'|'", 'platform']) }} as dimension_value,
-        credited_amount as revenue,
-        0 as cost_amount
-    from credits
-    where platform is not null
-    union all
-    select
-        'roas' as kpi_id,
-        {{ month_of('won_at') }} as period_start,
-        'model_platform_campaign' as dimension_name,
-        {{ dbt.concat(['attribution_model', "'|'", 'platform', "'|'", 'campaign']) }}
-            as dimension_value,
-        credited_amount as revenue,
-        0 as cost_amount
-    from credits
-    where platform is not null
-    union all
-    select
-        'roas' as kpi_id,
+        period_grains.period_grain,
         {{ month_of('ad_spend.spend_date') }} as period_start,
-        'model_platform' as dimension_name,
-        {{ dbt.concat(['attribution_models.attribution_model', "'|'", 'ad_spend.platform']) }}
-            as dimension_value,
-        0 as revenue,
-        ad_spend.spend_in_reporting_currency as cost_amount
+        'ad_spend' as kind,
+        attribution_models.attribution_model,
+        coalesce(platform_channels.channel, 'unknown') as channel,
+        coalesce(ad_spend.campaign_name, 'unknown') as campaign,
+        ad_spend.platform,
+        ad_spend.spend_in_reporting_currency as amount
     from ad_spend
+    left join platform_channels
+        on lower(ad_spend.platform) = lower(platform_channels.platform)
+    cross join period_grains
     cross join attribution_models
-    union all
+
+),
+
+measures as (
+    {%- for kpi_id, dimension_name, dimension_value, kinds in cuts %}
+
     select
-        'roas' as kpi_id,
-        {{ month_of('ad_spend.spend_date') }} as period_start,
-        'model_platform_campaign' as dimension_name,
-        {{ dbt.concat([
-            'attribution_models.attribution_model', "'|'", 'ad_spend.platform', "'|'",
-            "coalesce(ad_spend.campaign_name, 'unknown')"
-        ]) }} as dimension_value,
-        0 as revenue,
-        ad_spend.spend_in_reporting_currency as cost_amount
-    from ad_spend
-    cross join attribution_models
+        '{{ kpi_id }}' as kpi_id,
+        period_grain,
+        period_start,
+        '{{ dimension_name }}' as dimension_name,
+        {{ dimension_value }} as dimension_value,
+        kind,
+        amount
+    from amounts
+    where {{ kinds }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
@@ -144,23 +145,31 @@ aggregated as (
 
     select
         kpi_id,
+        period_grain,
         period_start,
         dimension_name,
         dimension_value,
-        sum(revenue) as revenue,
-        sum(cost_amount) as cost_amount
+        sum(case when kind in ('revenue', 'unattributed_revenue') then amount else 0 end)
+            as revenue,
+        sum(case when kind = 'unattributed_revenue' then amount else 0 end)
+            as unattributed_revenue,
+        sum(case when kind in ('marketing_cost', 'ad_spend') then amount else 0 end)
+            as cost_amount
     from measures
-    group by kpi_id, period_start, dimension_name, dimension_value
+    group by kpi_id, period_grain, period_start, dimension_name, dimension_value
 
 ),
 
 kpi_rows as (
 
     {{ kpi_ratio_rows('marketing_roi', 'aggregated', 'revenue - cost_amount', 'cost_amount',
-                      unit='multiple', where="kpi_id = 'marketing_roi'", period_grain='month') }}
+                      unit='multiple', where="kpi_id = 'marketing_roi'") }}
     union all
     {{ kpi_ratio_rows('roas', 'aggregated', 'revenue', 'cost_amount',
-                      unit='multiple', where="kpi_id = 'roas'", period_grain='month') }}
+                      unit='multiple', where="kpi_id = 'roas'") }}
+    union all
+    {{ kpi_ratio_rows('unattributed_revenue_share', 'aggregated', 'unattributed_revenue',
+                      'revenue', where="kpi_id = 'unattributed_revenue_share'") }}
 
 )
 
