@@ -47,12 +47,6 @@ ad_spend as (
 
 ),
 
-platform_channels as (
-
-    select * from {{ ref('ad_platform_channels') }}
-
-),
-
 attribution_models as (
 
     select distinct attribution_model from credits
@@ -109,13 +103,11 @@ amounts as (
         {{ month_of('ad_spend.spend_date') }} as period_start,
         'ad_spend' as kind,
         attribution_models.attribution_model,
-        coalesce(platform_channels.channel, 'unknown') as channel,
+        {{ map_channel("'ad_platform'", 'ad_spend.platform') }} as channel,
         coalesce(ad_spend.campaign_name, 'unknown') as campaign,
         ad_spend.platform,
         ad_spend.spend_in_reporting_currency as amount
     from ad_spend
-    left join platform_channels
-        on lower(ad_spend.platform) = lower(platform_channels.platform)
     cross join period_grains
     cross join attribution_models
 
