@@ -144,7 +144,7 @@ shared as (
         max(case when totals.dimension_name = 'all' then totals.new_customers end)
             as month_new_customers
     from totals
-    group by totals.period_start
+    group by 1
 
 ),
 
