@@ -21,6 +21,23 @@ changed_visitors as (
     union
     select anonymous_id from {{ ref('stg_segment__tracks') }}
     where occurred_at >= {{ incremental_window_start('pages_received_at') }}
+    {%- if var('marketo_enabled') %}
+    -- a conversion also needs the Marketo fill of a lead the device is identified as: a late
+    -- identify, fill or Marketo lead changes old sessions too
+    union
+    select anonymous_id from {{ ref('stg_segment__identifies') }}
+    where identified_at >= {{ incremental_window_start('pages_received_at') }}
+    union
+    select late_identifies.anonymous_id
+    from {{ ref('stg_segment__identifies') }} as late_identifies
+    inner join {{ ref('stg_marketo__lead') }} as late_leads
+        on late_identifies.email = late_leads.email
+    left join {{ ref('stg_marketo__activity_fill_out_form') }} as late_fills
+        on late_leads.lead_id = late_fills.lead_id
+    where
+        late_fills.synced_at >= {{ incremental_window_start('pages_received_at') }}
+        or late_leads.updated_at >= {{ incremental_window_start('pages_received_at') }}
+    {%- endif %}
 
 ),
 
