@@ -15,9 +15,10 @@ periods as (
 
 ),
 
-won as (
+-- the customers from before the data (no new-customer win) have no acquisition: 'unknown'
+acquisitions as (
 
-    select * from {{ ref('int_won_opportunities') }}
+    select * from {{ ref('int_account_acquisitions') }}
 
 ),
 
@@ -28,38 +29,13 @@ acquisition_cost as (
 
 ),
 
--- the channel that acquired an account: its first new-customer win's lead channel; the
--- customers from before the data (no such win) are 'unknown'
-ranked_wins as (
-
-    select
-        account_id,
-        channel,
-        row_number() over (
-            partition by account_id order by won_at, opportunity_id
-        ) as win_number
-    from won
-    where is_new_customer
-
-),
-
-acquisition_channels as (
-
-    select
-        account_id,
-        channel
-    from ranked_wins
-    where win_number = 1
-
-),
-
 -- each month's account rows: a starting customer, lost by the month's end, and its gross
 -- margin for the month (a twelfth of the annual value of the contracts covering the first day)
 account_months as (
 
     select
         account_periods.period_start,
-        acquisition_channels.channel,
+        acquisitions.acquisition_channel as channel,
         case when account_periods.is_customer_at_start then 1 else 0 end as is_start,
         case
             when account_periods.is_customer_at_start and not account_periods.is_customer_at_end
@@ -70,8 +46,8 @@ account_months as (
         account_periods.recurring_revenue_at_start / 12 * {{ var('gross_margin_rate', 0.8) }}
             as gross_margin
     from account_periods
-    left join acquisition_channels
-        on account_periods.account_id = acquisition_channels.account_id
+    left join acquisitions
+        on account_periods.account_id = acquisitions.account_id
 
 ),
 

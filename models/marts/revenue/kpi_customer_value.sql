@@ -26,6 +26,15 @@ segments as (
 
 ),
 
+cohorts as (
+
+    select
+        account_id,
+        acquired_at as first_won_at
+    from {{ ref('int_account_acquisitions') }}
+
+),
+
 as_of as (
 
     -- the last day realised so far: the day before the as-of time
@@ -52,16 +61,6 @@ revenue_rows as (
 
 ),
 
-cohorts as (
-
-    select
-        account_id,
-        min(won_at) as first_won_at
-    from won
-    where is_new_customer
-    group by account_id
-
-),
 
 -- revenue realised since the first win: each activated contract's annual value per day
 -- (365 a year) over its days from the win to the day before the as-of time
