@@ -97,6 +97,8 @@ CASES = {
     "roas_linear_by_platform": Case(["roas_linear"], "metric_time__month", "platform", "month",
                                     "model_platform", kpi_ids={"roas_linear": "roas"},
                                     value_prefix="linear|"),
+    "roas_linear_total": Case(["roas_linear"], "metric_time__month", None, "month", "all",
+                              kpi_ids={"roas_linear": "roas"}),
     "email_rates_by_month": Case(["email_open_rate", "email_click_through_rate",
                                   "email_click_to_open_rate", "email_bounce_rate",
                                   "email_unsubscribe_rate"],
