@@ -111,6 +111,15 @@ def test_csv_and_text_values_parse(run):
     assert stamps.str[-6:].nunique() >= 4  # visitors in several time zones
 
 
+def test_costs_cover_the_range_only(run):
+    """The finance export, like the other systems' extracts, starts with the range: a month of
+    cost before any lead or touch would report an ROI of -100 %."""
+    root, _ = run
+    months = pd.to_datetime(raw(root, "finance", "marketing_sales_costs")["month"],
+                            format="%Y-%m")
+    assert months.min() == pd.Timestamp(START) and months.max() == pd.Timestamp(END).replace(day=1)
+
+
 def test_nothing_happens_after_the_end(run):
     root, _ = run
     limit = np.datetime64(datetime(END.year, END.month, END.day, 23, 59, 59), "us")

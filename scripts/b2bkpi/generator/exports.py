@@ -49,8 +49,11 @@ def finance(sim: Sim, fx: Fx, ad_spend: pd.DataFrame, opportunity: pd.DataFrame)
     """Monthly costs: ads (reconciling with the platforms, Google billed in USD), events,
     content, tools and salaries, sales commissions on won deals, the US sales tools in USD."""
     rng = sim.rng("finance")
-    months = fx.months
-    per_month = sim.n_leads / len(months)
+    # the ledger export covers the data's range, as the other systems' extracts do (months
+    # of cost with no leads or touches would show an ROI of -100 %); the cost level keeps its
+    # calibration on the whole fx window
+    months = fx.months[fx.months >= np.datetime64(sim.start, "M")]
+    per_month = sim.n_leads / len(fx.months)
     spend = ad_spend.assign(month=ad_spend["date"].to_numpy().astype("datetime64[M]"))
     spend["eur"] = spend["spend"] / fx.rate(spend["currency"].to_numpy(),
                                             spend["date"].to_numpy().astype("datetime64[us]").astype(np.int64))
