@@ -226,10 +226,10 @@ HUBSPOT_TABLES: tuple[RawTable, ...] = (
         "closed_won": B, "active": B, "_fivetran_deleted": B, **_SYNCED}, key=("stage_id",)),
     _t("hubspot", "deal_company", {
         "deal_id": I, "company_id": I, "type_id": I, "category": S, **_SYNCED},
-        key=("deal_id", "company_id", "type_id")),
+        key=("deal_id", "company_id", "type_id", "category")),
     _t("hubspot", "deal_contact", {
         "deal_id": I, "contact_id": I, "type_id": I, "category": S, **_SYNCED},
-        key=("deal_id", "contact_id", "type_id")),
+        key=("deal_id", "contact_id", "type_id", "category")),
     _t("hubspot", "owner", {
         "owner_id": I, "email": S, "first_name": S, "last_name": S, "type": S, "is_active": B,
         "created_at": TS, "updated_at": TS, "_fivetran_deleted": B, **_SYNCED},
