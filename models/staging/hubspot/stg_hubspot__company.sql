@@ -23,7 +23,9 @@ renamed as (
         cast(property_annualrevenue as {{ type_double() }}) as annual_revenue,
 
         -- booleans
-        coalesce(cast(property_hs_is_target_account as {{ dbt.type_boolean() }}), false) as is_target_account,
+        coalesce(
+            cast(property_hs_is_target_account as {{ dbt.type_boolean() }}), false
+        ) as is_target_account,
 
         -- timestamps
         cast(property_createdate as {{ dbt.type_timestamp() }}) as created_at

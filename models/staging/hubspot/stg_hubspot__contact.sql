@@ -24,10 +24,16 @@ renamed as (
         cast(trim(property_industry) as {{ dbt.type_string() }}) as industry,
         cast(trim(property_numemployees) as {{ dbt.type_string() }}) as employee_range,
         cast(trim(property_country) as {{ dbt.type_string() }}) as country,
-        cast(lower(trim(property_lifecyclestage)) as {{ dbt.type_string() }}) as hubspot_lifecycle_stage,
+        cast(
+            lower(trim(property_lifecyclestage)) as {{ dbt.type_string() }}
+        ) as hubspot_lifecycle_stage,
         cast(upper(trim(property_hs_lead_status)) as {{ dbt.type_string() }}) as lead_status,
-        cast(upper(trim(property_hs_analytics_source)) as {{ dbt.type_string() }}) as analytics_source,
-        cast(trim(property_disqualification_reason) as {{ dbt.type_string() }}) as disqualification_reason,
+        cast(
+            upper(trim(property_hs_analytics_source)) as {{ dbt.type_string() }}
+        ) as analytics_source,
+        cast(
+            trim(property_disqualification_reason) as {{ dbt.type_string() }}
+        ) as disqualification_reason,
 
         -- booleans
         property_hs_lead_status is not null as is_lead,
@@ -35,10 +41,18 @@ renamed as (
         -- timestamps
         cast(property_createdate as {{ dbt.type_timestamp() }}) as created_at,
         cast(property_hs_lifecyclestage_lead_date as {{ dbt.type_timestamp() }}) as became_lead_at,
-        cast(property_hs_lifecyclestage_marketingqualifiedlead_date as {{ dbt.type_timestamp() }}) as became_mql_at,
-        cast(property_hs_lifecyclestage_salesqualifiedlead_date as {{ dbt.type_timestamp() }}) as became_sql_at,
-        cast(property_hs_lifecyclestage_opportunity_date as {{ dbt.type_timestamp() }}) as became_opportunity_at,
-        cast(property_hs_lifecyclestage_customer_date as {{ dbt.type_timestamp() }}) as became_customer_at
+        cast(
+            property_hs_lifecyclestage_marketingqualifiedlead_date as {{ dbt.type_timestamp() }}
+        ) as became_mql_at,
+        cast(
+            property_hs_lifecyclestage_salesqualifiedlead_date as {{ dbt.type_timestamp() }}
+        ) as became_sql_at,
+        cast(
+            property_hs_lifecyclestage_opportunity_date as {{ dbt.type_timestamp() }}
+        ) as became_opportunity_at,
+        cast(
+            property_hs_lifecyclestage_customer_date as {{ dbt.type_timestamp() }}
+        ) as became_customer_at
 
     from source
 

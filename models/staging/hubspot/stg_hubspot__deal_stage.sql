@@ -24,9 +24,10 @@ renamed as (
         -- timestamps
         cast(coalesce(date_entered, _fivetran_start) as {{ dbt.type_timestamp() }}) as entered_at,
         cast(_fivetran_start as {{ dbt.type_timestamp() }}) as valid_from,
-        cast(
-            case when not coalesce(_fivetran_active, false) then _fivetran_end end as {{ dbt.type_timestamp() }}
-        ) as valid_to
+        case
+            when not coalesce(_fivetran_active, false)
+                then cast(_fivetran_end as {{ dbt.type_timestamp() }})
+        end as valid_to
 
     from source
 

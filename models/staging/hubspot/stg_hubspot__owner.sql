@@ -16,7 +16,9 @@ renamed as (
         cast(lower(trim(email)) as {{ dbt.type_string() }}) as email,
         cast(first_name as {{ dbt.type_string() }}) as first_name,
         cast(last_name as {{ dbt.type_string() }}) as last_name,
-        cast({{ dbt.concat(['first_name', "' '", 'last_name']) }} as {{ dbt.type_string() }}) as owner_name,
+        cast(
+            {{ dbt.concat(['first_name', "' '", 'last_name']) }} as {{ dbt.type_string() }}
+        ) as owner_name,
         cast(upper(trim(type)) as {{ dbt.type_string() }}) as owner_type,
 
         -- booleans
