@@ -165,6 +165,7 @@ def staged(variants):
     load_folder(root / "hubspot" / "raw", database, log=_quiet)
     seeds = "hubspot_lead_status_stages hubspot_lifecycle_stages hubspot_deal_stage_stages"
     result = run_dbt(database, "build", "--select", f"staging.hubspot {seeds}",
+                     "--indirect-selection", "cautious",
                      "--vars", "{crm: hubspot, lifecycle_as_of: '2025-01-01 00:00:00'}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return root, database
@@ -197,3 +198,29 @@ def test_staging_rejects_the_planted_rows_with_their_reason(staged):
             "where _row_disposition = 'rejected'").fetchall()}
     assert actual == set(zip(expected["table_name"], expected["record_id"],
                              expected["reason_code"]))
+
+
+def test_lead_stage_entries_are_the_same_from_either_crm(variants, staged):
+    """`crm: hubspot` switches the lifecycle intermediates to HubSpot: one seed, generated as
+    Salesforce and as HubSpot, gives the same stage entries (lead ids through hubspot_ids)."""
+    root, hubspot_database = staged
+    as_of = "{lifecycle_as_of: '2025-01-01 00:00:00'}"
+    result = run_dbt(hubspot_database, "build", "--select", "+int_lead_stage_entries",
+                     "--vars", as_of.replace("{", "{crm: hubspot, "))
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    salesforce_database = root / "salesforce" / "warehouse.duckdb"
+    load_folder(root / "salesforce" / "raw", salesforce_database, log=_quiet)
+    result = run_dbt(salesforce_database, "build", "--select", "+int_lead_stage_entries",
+                     "--resource-type", "model", "--resource-type", "seed", "--vars", as_of)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    query = ("select lead_id, lifecycle_stage, entered_at, entry_source, stage_order, "
+             "entry_number from intermediate.int_lead_stage_entries")
+    with duckdb.connect(str(salesforce_database), read_only=True) as con:
+        salesforce = con.execute(query).df()
+    with duckdb.connect(str(hubspot_database), read_only=True) as con:
+        hubspot = con.execute(query).df()
+    salesforce["lead_id"] = _ids(root, "lead").reindex(salesforce["lead_id"]).astype(str).to_numpy()
+    key = ["lead_id", "entry_number"]
+    assert len(salesforce) > 0
+    pd.testing.assert_frame_equal(salesforce.sort_values(key, ignore_index=True),
+                                  hubspot.sort_values(key, ignore_index=True), check_dtype=False)
