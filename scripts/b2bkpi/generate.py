@@ -86,9 +86,10 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     cut = daily.first_increment_us(sim, daily_increments) if daily_increments else None
     tables, truths, previous, rejects = _simulate(sim, log)
     if crm_name == "hubspot":
-        rejects, truths["hubspot_ids"] = hubspot.export(sim, tables, previous, rejects)
+        rejects, ids = hubspot.export(sim, tables, previous, rejects)
         truths["expected_rejects"] = truth.expected_rejects(rejects)
-        log("wrote the CRM as HubSpot")
+        rows = output.write_truth(truth_dir, "hubspot_ids", ids, truth.HUBSPOT_IDS_SCHEMA)
+        log(f"wrote the CRM as HubSpot; truth/hubspot_ids {rows:,} rows")
     # written as soon as possible and dropped: only the raw tables stay in memory
     for name in [n for n in truth.SCHEMAS if n in truths]:
         rows = output.write_truth(truth_dir, name, truths.pop(name), truth.SCHEMAS[name])

@@ -230,6 +230,20 @@ HUBSPOT_TABLES: tuple[RawTable, ...] = (
     _t("hubspot", "deal_contact", {
         "deal_id": I, "contact_id": I, "type_id": I, "category": S, **_SYNCED},
         key=("deal_id", "contact_id", "type_id", "category")),
+    _t("hubspot", "engagement", {
+        "id": I, "type": S, "owner_id": I, "timestamp": TS, "created_at": TS,
+        "last_updated": TS, "active": B, **_SYNCED}),
+    _t("hubspot", "engagement_call", {
+        "engagement_id": I, "title": S, "status": S, **_SYNCED}, key=("engagement_id",)),
+    _t("hubspot", "engagement_email", {
+        "engagement_id": I, "subject": S, **_SYNCED}, key=("engagement_id",)),
+    _t("hubspot", "engagement_meeting", {
+        "engagement_id": I, "title": S, "start_time": TS, "end_time": TS, **_SYNCED},
+        key=("engagement_id",)),
+    _t("hubspot", "engagement_contact", {"engagement_id": I, "contact_id": I, **_SYNCED},
+       key=("engagement_id", "contact_id")),
+    _t("hubspot", "engagement_deal", {"engagement_id": I, "deal_id": I, **_SYNCED},
+       key=("engagement_id", "deal_id")),
     _t("hubspot", "owner", {
         "owner_id": I, "email": S, "first_name": S, "last_name": S, "type": S, "is_active": B,
         "created_at": TS, "updated_at": TS, "_fivetran_deleted": B, **_SYNCED},

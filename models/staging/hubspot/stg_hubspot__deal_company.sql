@@ -1,1 +1,1 @@
-{{ stg_hubspot_deal_association('company') }}
+{{ stg_hubspot_association('deal', 'company') }}

@@ -1,1 +1,1 @@
-{{ stg_hubspot_deal_association('contact') }}
+{{ stg_hubspot_association('deal', 'contact') }}

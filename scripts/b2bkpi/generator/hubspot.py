@@ -17,6 +17,8 @@ shape, so one seed gives one truth whichever CRM is written.
 - Opportunities are deals in one pipeline whose stage ids are the Salesforce stage names
   (`stage_id`); stage changes are `deal_stage` rows (Fivetran's history: `_fivetran_start` to
   `_fivetran_end`), amount-only revisions are not (they would be `deal_property_history`).
+- Salesforce tasks (calls, emails, to-dos) and events (meetings) are engagements, with their
+  call, email and meeting details and their contact and deal associations.
 - Ids are HubSpot's integers, assigned in the Salesforce tables' order; the truth keeps the
   Salesforce ids and `ids` gives the HubSpot id of each (`truth/hubspot_ids.parquet`).
 - Rejectable rows: the leads without a created date are contacts without `createdate`, the
@@ -36,6 +38,9 @@ from b2bkpi.generator import params as P
 from b2bkpi.generator.core import DAY, NULL_TS, SECOND, Sim
 
 CONTACT_BASE, COMPANY_BASE, DEAL_BASE, OWNER_BASE = 1_001, 5_000_000_001, 9_000_000_001, 30_000_001
+ENGAGEMENT_BASE = 20_000_000_001
+ENGAGEMENT_TYPE = {"Call": "CALL", "Email": "EMAIL", "Task": "TASK"}  # Salesforce task subtype
+CALL_STATUS = {"Completed": "COMPLETED", "Not Started": "QUEUED"}
 ORPHAN_BASE = 900_000_001  # contacts purged long ago
 PIPELINE_ID = "default"
 LEAD_STATUS = {  # Salesforce lead status: the org's hs_lead_status value
@@ -100,6 +105,7 @@ def export(sim: Sim, tables: dict, previous: dict, rejects: list):
         linked, ids.deal, "contact_id", ids.contact_of_sf_contact(linked["_contact_id"]),
         DEAL_CONTACT_TYPE)
     tables["hubspot/owner"] = _owners(ids, sf["user"])
+    tables.update(_engagements(ids, sf["task"], sf["event"]))
     for name in [n for n in previous if n.startswith("salesforce/")]:
         older = previous.pop(name)
         if name == "salesforce/lead":
@@ -147,6 +153,11 @@ class _Ids:
 
     def contact_of_sf_contact(self, contact_ids):
         return self._map(self._sf_contact, contact_ids)
+
+    def contact_of_person(self, who_ids):
+        """The contact of a Salesforce lead or contact id (an activity's `who_id`)."""
+        people = pd.concat([self._contact, self._sf_contact])  # customers' contacts in both
+        return self._map(people[~people.index.duplicated()], who_ids)
 
     def company(self, account_ids):
         return self._map(self._company, account_ids)
@@ -399,3 +410,52 @@ def _owners(ids: _Ids, user) -> pd.DataFrame:
         "_fivetran_deleted": user["_fivetran_deleted"].to_numpy(),
         "_modified": user["_modified"].to_numpy(),
     })
+
+
+def _engagements(ids: _Ids, task, event) -> dict[str, pd.DataFrame]:
+    """Tasks and events as engagements: calls, emails and to-dos at the task's due day (its
+    `activity_date`), meetings at their start; their details and associations."""
+    n_task = len(task)
+    engagement_id = pd.array(ENGAGEMENT_BASE + np.arange(n_task + len(event)), dtype="Int64")
+    task_id, event_id = engagement_id[:n_task], engagement_id[n_task:]
+    start = event["start_date_time"].to_numpy(dtype=np.int64)
+    due = task["activity_date"].to_numpy().astype("datetime64[us]").astype(np.int64)
+    created = np.concatenate([task["created_date"].to_numpy(dtype=np.int64),
+                              event["created_date"].to_numpy(dtype=np.int64)])
+    modified = np.concatenate([task["_modified"].to_numpy(dtype=np.int64),
+                               event["_modified"].to_numpy(dtype=np.int64)])
+    engagement = pd.DataFrame({
+        "id": engagement_id,
+        "type": np.concatenate([task["task_subtype"].map(ENGAGEMENT_TYPE).to_numpy(),
+                                np.full(len(event), "MEETING")]),
+        "owner_id": ids.owner(np.concatenate([task["owner_id"].to_numpy(),
+                                              event["owner_id"].to_numpy()])),
+        "timestamp": np.concatenate([np.maximum(due, created[:n_task]), start]),
+        "created_at": created, "last_updated": modified, "active": True, "_modified": modified,
+    })
+    calls = (task["task_subtype"] == "Call").to_numpy()
+    emails = (task["task_subtype"] == "Email").to_numpy()
+    call = pd.DataFrame({"engagement_id": task_id[calls], "title": task["subject"].to_numpy()[calls],
+                         "status": task["status"].map(CALL_STATUS).to_numpy()[calls],
+                         "_modified": modified[:n_task][calls]})
+    email = pd.DataFrame({"engagement_id": task_id[emails],
+                          "subject": task["subject"].to_numpy()[emails],
+                          "_modified": modified[:n_task][emails]})
+    minutes = event["duration_in_minutes"].to_numpy(dtype=np.int64)
+    meeting = pd.DataFrame({"engagement_id": event_id, "title": event["type"].to_numpy(),
+                            "start_time": start, "end_time": start + minutes * 60 * SECOND,
+                            "_modified": modified[n_task:]})
+    who = np.concatenate([task["who_id"].to_numpy(), event["who_id"].to_numpy()])
+    what = np.concatenate([task["what_id"].to_numpy(), event["what_id"].to_numpy()])
+    contact_id, deal_id = ids.contact_of_person(who), ids.deal(what)
+    has_contact, has_deal = ~pd.isna(contact_id), ~pd.isna(deal_id)
+    return {
+        "hubspot/engagement": engagement, "hubspot/engagement_call": call,
+        "hubspot/engagement_email": email, "hubspot/engagement_meeting": meeting,
+        "hubspot/engagement_contact": pd.DataFrame({
+            "engagement_id": engagement_id[has_contact], "contact_id": contact_id[has_contact],
+            "_modified": created[has_contact]}),
+        "hubspot/engagement_deal": pd.DataFrame({
+            "engagement_id": engagement_id[has_deal], "deal_id": deal_id[has_deal],
+            "_modified": created[has_deal]}),
+    }

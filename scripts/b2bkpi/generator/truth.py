@@ -42,12 +42,13 @@ SCHEMAS = {
         "landing_path": STR, "channel": STR, "utm_campaign": STR, "is_bounce": BOOL,
         "has_form_fill": BOOL},
     "expected_rejects": {"source": STR, "table_name": STR, "record_id": STR, "reason_code": STR},
-    # `--crm hubspot` only: the HubSpot id of each Salesforce id of the truth
-    "hubspot_ids": {"object": STR, "salesforce_id": STR, "hubspot_id": INT},
     "expected_row_counts": {
         "source": STR, "table_name": STR, "raw_rows": INT, "duplicate_rows": INT,
         "deleted_rows": INT, "rejected_rows": INT, "staged_rows": INT},
 }
+
+# `--crm hubspot` only: the HubSpot id of each Salesforce id of the truth (`hubspot_ids`)
+HUBSPOT_IDS_SCHEMA = {"object": STR, "salesforce_id": STR, "hubspot_id": INT}
 
 
 def build(crm, web, email_sends: pd.DataFrame, ad_spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
