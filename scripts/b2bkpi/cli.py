@@ -196,18 +196,27 @@ def generate(
     daily_increments: Annotated[int, typer.Option(
         min=0, help="Also write OUT/base plus one OUT/day_<k> folder for each of the last N "
                     "days, to load with `load --append` / `run --incremental`.")] = 0,
+    crm: Annotated[str, typer.Option(
+        help="The CRM the raw data is written for, salesforce or hubspot (docs/hubspot.md): "
+             "the same company either way.")] = "salesforce",
     runs_dir: RunsDir = None,
 ) -> None:
     """Generate deterministic sample raw data (and its truth) at a seed and scale."""
     from b2bkpi.generate import generate as simulate
+    from b2bkpi.raw_contract import CRMS
 
     if end < start:
         raise typer.BadParameter(f"--end {end:%Y-%m-%d} is before --start {start:%Y-%m-%d}")
+    if crm not in CRMS:
+        raise typer.BadParameter(f"--crm {crm!r} is not one of {', '.join(CRMS)}")
+    if crm != "salesforce" and daily_increments:
+        raise typer.BadParameter(f"--daily-increments is not available with --crm {crm} yet")
 
     def body(run: Run) -> None:
         with run.step("generate") as log:
             counts = simulate(out, truth_out, seed, leads, start.date(), end.date(),
-                              log=pipeline.step_logger(log), daily_increments=daily_increments)
+                              log=pipeline.step_logger(log), daily_increments=daily_increments,
+                              crm_name=crm)
             run.echo(f"    {len(counts)} raw tables, {sum(counts.values()):,} rows in {out}")
 
     _execute("generate", None, runs_dir or out.parent / "runs", body)

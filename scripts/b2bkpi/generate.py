@@ -49,9 +49,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from b2bkpi.generator import ads, crm, daily, exports, marketo, mess, output, truth, web
+from b2bkpi.generator import ads, crm, daily, exports, hubspot, marketo, mess, output, truth, web
 from b2bkpi.generator.core import Fx, Sim
-from b2bkpi.raw_contract import TABLES
+from b2bkpi.raw_contract import CRMS, tables_for
 
 
 class _Progress:
@@ -65,20 +65,31 @@ class _Progress:
 
 def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
              start: date = date(2024, 1, 1), end: date = date(2025, 12, 31),
-             log=None, daily_increments: int = 0) -> dict[str, int]:
+             log=None, daily_increments: int = 0, crm_name: str = "salesforce") -> dict[str, int]:
     """Write the raw layer and the truth; return the row count per raw table ('source/table').
 
     With `daily_increments` N > 0 the raw layer is written as `<out_dir>/base` and
-    `<out_dir>/day_1` .. `day_N` (see `b2bkpi.generator.daily`); the counts are their totals."""
+    `<out_dir>/day_1` .. `day_N` (see `b2bkpi.generator.daily`); the counts are their totals.
+    `crm_name` 'hubspot' writes the CRM as HubSpot's tables instead of Salesforce's
+    (`b2bkpi.generator.hubspot`): the same company, the same truth, and the HubSpot id of each
+    of its Salesforce ids (`truth/hubspot_ids`)."""
     if n_leads < 1:
         raise ValueError(f"the number of leads must be at least 1 (got {n_leads})")
     if end < start:
         raise ValueError(f"the end date {end} is before the start date {start}")
+    contracts = tables_for(crm_name)
+    if crm_name != "salesforce" and daily_increments:
+        raise ValueError(f"daily increments are not written for the {crm_name} CRM yet")
     log = log or _Progress()
     out_dir, truth_dir = Path(out_dir), Path(truth_dir)
     sim = Sim(seed, n_leads, start, end)
     cut = daily.first_increment_us(sim, daily_increments) if daily_increments else None
     tables, truths, previous, rejects = _simulate(sim, log)
+    if crm_name == "hubspot":
+        rejects, ids = hubspot.export(sim, tables, previous, rejects)
+        truths["expected_rejects"] = truth.expected_rejects(rejects)
+        rows = output.write_truth(truth_dir, "hubspot_ids", ids, truth.HUBSPOT_IDS_SCHEMA)
+        log(f"wrote the CRM as HubSpot; truth/hubspot_ids {rows:,} rows")
     # written as soon as possible and dropped: only the raw tables stay in memory
     for name in [n for n in truth.SCHEMAS if n in truths]:
         rows = output.write_truth(truth_dir, name, truths.pop(name), truth.SCHEMAS[name])
@@ -87,7 +98,7 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     rejected = {}
     for source, table, record, _ in rejects:
         rejected.setdefault(f"{source}/{table}", set()).add(record)
-    for contract in TABLES:
+    for contract in contracts:
         name = f"{contract.source}/{contract.name}"
         output.write_clean(truth_dir, contract, tables[name], rejected.get(name, set()))
     log("wrote truth/clean: every raw table before the mess")
@@ -95,7 +106,7 @@ def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
     if cut is not None:
         daily.add_late_changes(sim, tables, previous, cut, daily_increments)
     counts, accounting = {}, []
-    for contract in TABLES:
+    for contract in contracts:
         name = f"{contract.source}/{contract.name}"
         table = tables.pop(name)  # freed once written
         if cut is None:
@@ -133,7 +144,8 @@ def _simulate(sim: Sim, log) -> tuple[dict, dict, dict, list]:
         "surveys/enps_responses": exports.enps(sim),
     }
     company.rejects += exports.unscored_responses(tables["surveys/enps_responses"])
-    missing = [f"{t.source}/{t.name}" for t in TABLES if f"{t.source}/{t.name}" not in tables]
+    missing = [f"{t.source}/{t.name}" for t in tables_for("salesforce")
+               if f"{t.source}/{t.name}" not in tables]
     assert not missing, f"the simulation produced no {missing}"
     truths = truth.build(company, site, email_sends, ad_spend)
     log("simulated ad platforms and exports; built the truth")
@@ -178,6 +190,9 @@ def main(argv=None) -> int:
     parser.add_argument("--daily-increments", type=int, default=0, metavar="N",
                         help="write <out>/base plus <out>/day_1..day_N, the rows landed on each "
                              "of the range's last N days (default: 0, one folder)")
+    parser.add_argument("--crm", choices=CRMS, default="salesforce",
+                        help="the CRM the raw layer is written for: Salesforce's tables or "
+                             "HubSpot's, of the same company (default: salesforce)")
     args = parser.parse_args(argv)
     if args.daily_increments < 0:
         parser.error(f"--daily-increments must be 0 or more (got {args.daily_increments})")
@@ -188,7 +203,7 @@ def main(argv=None) -> int:
     log = _Progress()
     try:
         counts = generate(args.out, args.truth_out, args.seed, args.leads, args.start, args.end,
-                          log, args.daily_increments)
+                          log, args.daily_increments, args.crm)
     except ValueError as error:
         parser.error(str(error))
     log(f"done: {len(counts)} raw tables, {sum(counts.values()):,} rows in {args.out}")

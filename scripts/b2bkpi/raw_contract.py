@@ -185,8 +185,84 @@ TABLES: tuple[RawTable, ...] = (
         "comment": S}, key=("response_id",), file_format="csv"),
 )
 
+# HubSpot as the CRM instead of Salesforce (`generate --crm hubspot`; docs/hubspot.md): the
+# tables and column names Fivetran's HubSpot connector lands, the subset the project uses.
+# Object properties are `property_<internal name>` columns; timestamps are UTC instants.
+HUBSPOT_TABLES: tuple[RawTable, ...] = (
+    _t("hubspot", "contact", {
+        "id": I, "property_email": S, "property_firstname": S, "property_lastname": S,
+        "property_company": S, "property_jobtitle": S, "property_industry": S,
+        "property_numemployees": S, "property_country": S, "property_createdate": TS,
+        "property_lifecyclestage": S, "property_hs_lead_status": S,
+        "property_hs_lifecyclestage_lead_date": TS,
+        "property_hs_lifecyclestage_marketingqualifiedlead_date": TS,
+        "property_hs_lifecyclestage_salesqualifiedlead_date": TS,
+        "property_hs_lifecyclestage_opportunity_date": TS,
+        "property_hs_lifecyclestage_customer_date": TS, "property_hs_analytics_source": S,
+        "property_hubspot_owner_id": I, "property_associatedcompanyid": I,
+        "property_disqualification_reason": S, "_fivetran_deleted": B, **_SYNCED}),
+    _t("hubspot", "contact_property_history", {
+        "contact_id": I, "name": S, "value": S, "timestamp": TS, "source": S, "source_id": S,
+        **_SYNCED}, key=("contact_id", "name", "timestamp")),
+    _t("hubspot", "company", {
+        "id": I, "property_name": S, "property_industry": S, "property_numberofemployees": I,
+        "property_annualrevenue": N, "property_country": S, "property_type": S,
+        "property_hs_is_target_account": B, "property_hubspot_owner_id": I,
+        "property_createdate": TS, "is_deleted": B, **_SYNCED}),
+    _t("hubspot", "deal", {
+        "deal_id": I, "owner_id": I, "deal_pipeline_id": S, "deal_pipeline_stage_id": S,
+        "property_dealname": S, "property_dealtype": S, "property_amount": N,
+        "property_deal_currency_code": S, "property_createdate": TS, "property_closedate": TS,
+        "property_closed_lost_reason": S, "is_deleted": B, **_SYNCED}, key=("deal_id",)),
+    _t("hubspot", "deal_stage", {
+        "deal_id": I, "value": S, "date_entered": TS, "source": S, "source_id": S,
+        "_fivetran_start": TS, "_fivetran_end": TS, "_fivetran_active": B, **_SYNCED},
+        key=("deal_id", "_fivetran_start")),
+    _t("hubspot", "deal_pipeline", {
+        "pipeline_id": S, "label": S, "display_order": I, "active": B, "_fivetran_deleted": B,
+        **_SYNCED}, key=("pipeline_id",)),
+    _t("hubspot", "deal_pipeline_stage", {
+        "stage_id": S, "pipeline_id": S, "label": S, "display_order": I, "probability": N,
+        "closed_won": B, "active": B, "_fivetran_deleted": B, **_SYNCED}, key=("stage_id",)),
+    _t("hubspot", "deal_company", {
+        "deal_id": I, "company_id": I, "type_id": I, "category": S, **_SYNCED},
+        key=("deal_id", "company_id", "type_id", "category")),
+    _t("hubspot", "deal_contact", {
+        "deal_id": I, "contact_id": I, "type_id": I, "category": S, **_SYNCED},
+        key=("deal_id", "contact_id", "type_id", "category")),
+    _t("hubspot", "engagement", {
+        "id": I, "type": S, "owner_id": I, "timestamp": TS, "created_at": TS,
+        "last_updated": TS, "active": B, **_SYNCED}),
+    _t("hubspot", "engagement_call", {
+        "engagement_id": I, "title": S, "status": S, **_SYNCED}, key=("engagement_id",)),
+    _t("hubspot", "engagement_email", {
+        "engagement_id": I, "subject": S, **_SYNCED}, key=("engagement_id",)),
+    _t("hubspot", "engagement_meeting", {
+        "engagement_id": I, "title": S, "start_time": TS, "end_time": TS, **_SYNCED},
+        key=("engagement_id",)),
+    _t("hubspot", "engagement_contact", {"engagement_id": I, "contact_id": I, **_SYNCED},
+       key=("engagement_id", "contact_id")),
+    _t("hubspot", "engagement_deal", {"engagement_id": I, "deal_id": I, **_SYNCED},
+       key=("engagement_id", "deal_id")),
+    _t("hubspot", "owner", {
+        "owner_id": I, "email": S, "first_name": S, "last_name": S, "type": S, "is_active": B,
+        "created_at": TS, "updated_at": TS, "_fivetran_deleted": B, **_SYNCED},
+        key=("owner_id",)),
+)
+CRMS: tuple[str, ...] = ("salesforce", "hubspot")
+
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(t.source for t in TABLES))
-BY_NAME: dict[tuple[str, str], RawTable] = {(t.source, t.name): t for t in TABLES}
+BY_NAME: dict[tuple[str, str], RawTable] = {(t.source, t.name): t for t in (*TABLES, *HUBSPOT_TABLES)}
+
+
+def tables_for(crm: str = "salesforce") -> tuple[RawTable, ...]:
+    """The contract of a raw folder whose CRM is `crm`: `TABLES` (Salesforce), or the same
+    with the HubSpot tables in place of the Salesforce ones."""
+    if crm not in CRMS:
+        raise ValueError(f"unknown CRM {crm!r} (one of {', '.join(CRMS)})")
+    if crm == "salesforce":
+        return TABLES
+    return (*HUBSPOT_TABLES, *(t for t in TABLES if t.source != "salesforce"))
 
 
 def tables_of(source: str) -> list[RawTable]:

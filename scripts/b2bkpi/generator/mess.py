@@ -15,7 +15,7 @@ from b2bkpi.generator import params as P
 from b2bkpi.generator.core import MINUTE, SECOND, Sim, uuids, whole_seconds
 from b2bkpi.raw_contract import BY_NAME
 
-FIVETRAN_SOURCES = ("salesforce", "marketo", "google_ads", "linkedin_ads", "facebook_ads")
+FIVETRAN_SOURCES = ("salesforce", "hubspot", "marketo", "google_ads", "linkedin_ads", "facebook_ads")
 PICKLISTS = {  # table: columns whose picklist values may come in other casing
     "salesforce/lead": ("status", "lead_source"),
     "salesforce/opportunity": ("stage_name",),
@@ -91,7 +91,8 @@ def _resync(sim, rng, table: pd.DataFrame, key: tuple[str, ...],
     copies = table.iloc[picked].copy()
     copies["_fivetran_synced"] += rng.integers(1, 60, len(copies)) * MINUTE
     if previous is not None and len(previous):
-        older = previous.set_index("id").reindex(copies["id"])
+        record = key[0]  # tables with earlier versions have a one-column key
+        older = previous.set_index(record).reindex(copies[record])
         has_older = older["_modified"].notna().to_numpy()
         stale = older[has_older].reset_index().reindex(columns=copies.columns)
         stale["_fivetran_synced"] = np.minimum(

@@ -125,11 +125,22 @@ def write_truth(truth_dir: Path, name: str, frame: pd.DataFrame, schema: dict[st
     return _write_parquet(truth_dir / f"{name}.parquet", frame, None, convert)
 
 
-def _record_column(contract: RawTable) -> str | None:
-    """The column an expected reject's record_id names: `id`, else a one-column key."""
-    if "id" in contract.columns:
-        return "id"
-    return contract.key[0] if len(contract.key) == 1 else None
+def _record_ids(contract: RawTable, data) -> np.ndarray:
+    """The record id an expected reject names, per row, as staging's `record_key` writes it:
+    `id`, else the key, its parts joined by '|' (timestamps as 'YYYY-MM-DD HH:MM:SS')."""
+    columns = ("id",) if "id" in contract.columns else contract.key
+    parts = []
+    for column in columns:
+        values = _array(data[column], contract.columns[column])
+        if contract.columns[column] == "timestamp":
+            text = pd.Series(values.to_pandas()).dt.strftime("%Y-%m-%d %H:%M:%S")
+        else:
+            text = pd.Series(values.cast("string").to_pandas())
+        parts.append(text.fillna("").to_numpy(dtype=object))
+    ids = parts[0]
+    for part in parts[1:]:
+        ids = ids + "|" + part
+    return ids.astype(str)
 
 
 def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str, int]:
@@ -142,8 +153,7 @@ def row_accounting(contract: RawTable, data, rejected_ids: set[str]) -> dict[str
         frame = data.select(wanted).to_pandas()
     else:
         frame = data[wanted]
-    record = _record_column(contract)
-    rejected = frame[record].isin(rejected_ids).to_numpy() if record and rejected_ids else \
+    rejected = np.isin(_record_ids(contract, frame), list(rejected_ids)) if rejected_ids else \
         np.zeros(len(frame), bool)
     kept = frame[~rejected]
     if "_fivetran_synced" in kept:
@@ -166,10 +176,8 @@ def write_clean(truth_dir: Path, contract: RawTable, data, rejected_ids: set[str
     for flag in ("is_deleted", "_fivetran_deleted"):
         if flag in columns:
             keep &= ~_array(data[flag], columns[flag]).fill_null(False).to_numpy(zero_copy_only=False)
-    record = _record_column(contract)
-    if record and rejected_ids:
-        ids = _array(data[record], columns[record]).to_numpy(zero_copy_only=False)
-        keep &= ~np.isin(ids.astype(str), list(rejected_ids))
+    if rejected_ids:
+        keep &= ~np.isin(_record_ids(contract, data), list(rejected_ids))
 
     def convert(part) -> pa.Table:
         table = to_arrow(contract, part, only_present=True)

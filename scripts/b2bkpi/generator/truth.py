@@ -47,6 +47,9 @@ SCHEMAS = {
         "deleted_rows": INT, "rejected_rows": INT, "staged_rows": INT},
 }
 
+# `--crm hubspot` only: the HubSpot id of each Salesforce id of the truth (`hubspot_ids`)
+HUBSPOT_IDS_SCHEMA = {"object": STR, "salesforce_id": STR, "hubspot_id": INT}
+
 
 def build(crm, web, email_sends: pd.DataFrame, ad_spend: pd.DataFrame) -> dict[str, pd.DataFrame]:
     t = crm.tables
@@ -108,12 +111,16 @@ def build(crm, web, email_sends: pd.DataFrame, ad_spend: pd.DataFrame) -> dict[s
         "status": contract["status"], "start_date": contract["start_date"],
         "end_date": contract["end_date"], "contract_term": contract["contract_term"],
         "annual_value": contract["annual_value_c"], "currency": contract["currency_iso_code"]})
-    rejects = pd.DataFrame(crm.rejects, columns=["source", "table_name", "record_id", "reason_code"])
     return {
         "leads": leads, "lead_status_events": status_events, "opportunities": opportunities,
         "accounts": accounts, "contracts": contracts, "ad_spend_daily": ad_spend,
         "email_sends": email_sends, "sessions": web.sessions.sort_values(
             ["anonymous_id", "session_start"], ignore_index=True),
-        "expected_rejects": rejects.sort_values(["source", "table_name", "record_id"],
-                                                ignore_index=True),
+        "expected_rejects": expected_rejects(crm.rejects),
     }
+
+
+def expected_rejects(rejects: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """The rows staging must reject, (source, table, record id, reason), sorted."""
+    frame = pd.DataFrame(rejects, columns=["source", "table_name", "record_id", "reason_code"])
+    return frame.sort_values(["source", "table_name", "record_id"], ignore_index=True)

@@ -1,0 +1,1 @@
+{{ classify_raw_rows(source('hubspot', 'company'), ['id'], deleted_when='is_deleted') }}

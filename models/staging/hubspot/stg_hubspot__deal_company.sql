@@ -1,0 +1,1 @@
+{{ stg_hubspot_association('deal', 'company') }}

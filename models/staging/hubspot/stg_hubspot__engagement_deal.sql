@@ -1,0 +1,1 @@
+{{ stg_hubspot_association('engagement', 'deal', typed=false) }}

@@ -1,0 +1,226 @@
+"""HubSpot as the CRM (`generate --crm hubspot`, docs/hubspot.md): the generator writes the
+same company in the tables Fivetran lands for HubSpot, the loader holds them to the contract,
+and the HubSpot staging accounts for every raw row the generator wrote."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from b2bkpi.generate import generate
+from b2bkpi.generator.output import ARROW_TYPES
+from b2bkpi.load import load_folder
+from b2bkpi.load import main as load_main
+from b2bkpi.raw_contract import HUBSPOT_TABLES, tables_for
+from conftest import PROJECT_DIR, run_dbt
+
+SEED, N_LEADS, START, END = 11, 400, date(2024, 1, 1), date(2024, 12, 31)
+# truth files that describe one export's raw files, not the company
+EXPORT_TRUTH = {"expected_rejects.parquet", "expected_row_counts.parquet", "hubspot_ids.parquet"}
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    root = tmp_path_factory.mktemp("crm_variants")
+    counts = {crm: generate(root / crm / "raw", root / crm / "truth", SEED, N_LEADS, START, END,
+                            log=_quiet, crm_name=crm)
+              for crm in ("salesforce", "hubspot")}
+    return root, counts
+
+
+def _hubspot(root, table: str) -> pd.DataFrame:
+    return pq.read_table(root / "hubspot" / "raw" / "hubspot" / f"{table}.parquet").to_pandas()
+
+
+def _latest(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """The newest synced version of each key (what staging keeps before deletes and rejects)."""
+    return frame.sort_values("_fivetran_synced").drop_duplicates(key, keep="last")
+
+
+def _seed(name: str) -> dict[str, str]:
+    with open(PROJECT_DIR / "seeds" / f"{name}.csv", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return {row[0].lower(): row[1] for row in rows[1:]}
+
+
+def _ids(root, kind: str) -> pd.Series:
+    ids = pd.read_parquet(root / "hubspot" / "truth" / "hubspot_ids.parquet")
+    ids = ids[ids["object"] == kind]
+    return pd.Series(ids["hubspot_id"].to_numpy(), index=ids["salesforce_id"].to_numpy())
+
+
+def test_hubspot_files_follow_the_contract(variants):
+    root, counts = variants
+    assert set(counts["hubspot"]) == {f"{t.source}/{t.name}" for t in tables_for("hubspot")}
+    assert not (root / "hubspot" / "raw" / "salesforce").exists()
+    for table in HUBSPOT_TABLES:
+        schema = pq.read_schema(root / "hubspot" / "raw" / table.source / table.file_name)
+        assert {c: ARROW_TYPES[t] for c, t in table.columns.items()} == {
+            c: schema.field(c).type for c in table.columns}, table.name
+        assert counts["hubspot"][f"hubspot/{table.name}"] > 0, table.name
+
+
+def test_the_other_sources_are_the_same_files(variants):
+    root, counts = variants
+    for name, rows in counts["salesforce"].items():
+        if name.startswith("salesforce/"):
+            continue
+        assert counts["hubspot"][name] == rows, name
+        files = [next((root / crm / "raw").glob(f"{name}.*")) for crm in ("salesforce", "hubspot")]
+        assert hashlib.sha256(files[0].read_bytes()).digest() == \
+            hashlib.sha256(files[1].read_bytes()).digest(), name
+
+
+def test_same_seed_gives_the_same_truth(variants):
+    root, _ = variants
+    company = sorted(p.name for p in (root / "salesforce" / "truth").glob("*.parquet")
+                     if p.name not in EXPORT_TRUTH)
+    assert "leads.parquet" in company and "opportunities.parquet" in company
+    for name in company:
+        assert (root / "salesforce" / "truth" / name).read_bytes() == \
+            (root / "hubspot" / "truth" / name).read_bytes(), name
+
+
+def test_lead_contacts_are_the_truths_leads(variants):
+    root, _ = variants
+    leads = pd.read_parquet(root / "hubspot" / "truth" / "leads.parquet")
+    contact = _latest(_hubspot(root, "contact"), ["id"])
+    live = contact[~contact["_fivetran_deleted"] & contact["property_createdate"].notna()
+                   & contact["property_hs_lead_status"].notna()]
+    expected = leads.assign(id=_ids(root, "lead").reindex(leads["lead_id"]).to_numpy())
+    merged = expected.merge(live, on="id", how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged["_merge"].value_counts()
+    assert (merged["property_email"].str.strip().str.lower() == merged["email"]).all()
+    assert (merged["property_createdate"] == merged["created_at"]).all()
+
+
+def test_lead_status_history_walks_the_truths_stages(variants):
+    """Each status change of the truth is an hs_lead_status change at the same time, and the
+    two mapping seeds give it the same lifecycle stage."""
+    root, _ = variants
+    salesforce_stage, hubspot_stage = _seed("lead_status_stages"), _seed("hubspot_lead_status_stages")
+    events = pd.read_parquet(root / "hubspot" / "truth" / "lead_status_events.parquet")
+    expected = pd.DataFrame({
+        "contact_id": _ids(root, "lead").reindex(events["lead_id"]).to_numpy(),
+        "changed_at": events["changed_at"].to_numpy(),
+        "stage": events["status"].str.lower().map(salesforce_stage).to_numpy()})
+    history = _latest(_hubspot(root, "contact_property_history"),
+                      ["contact_id", "name", "timestamp"])
+    contact = _latest(_hubspot(root, "contact"), ["id"]).set_index("id")
+    status = history[(history["name"] == "hs_lead_status")
+                     & history["contact_id"].isin(contact.index)]
+    created = status["timestamp"].to_numpy() == contact["property_createdate"].reindex(
+        status["contact_id"]).to_numpy()
+    changes = status[~created]
+    actual = pd.DataFrame({"contact_id": changes["contact_id"].to_numpy(),
+                           "changed_at": changes["timestamp"].to_numpy(),
+                           "stage": changes["value"].str.lower().map(hubspot_stage).to_numpy()})
+    key = ["contact_id", "changed_at", "stage"]
+    assert expected["stage"].notna().all() and actual["stage"].notna().all()
+    pd.testing.assert_frame_equal(expected.sort_values(key, ignore_index=True),
+                                  actual.sort_values(key, ignore_index=True), check_dtype=False)
+
+
+def test_deals_are_the_truths_opportunities(variants):
+    root, _ = variants
+    opportunities = pd.read_parquet(root / "hubspot" / "truth" / "opportunities.parquet")
+    deal = _latest(_hubspot(root, "deal"), ["deal_id"])
+    deal = deal[~deal["is_deleted"]].set_index("deal_id")
+    stage = {k: v for k, v in _seed("hubspot_deal_stage_stages").items()}
+    ids = _ids(root, "opportunity").reindex(opportunities["opportunity_id"]).to_numpy()
+    assert set(ids) == set(deal.index)
+    rows = deal.loc[ids]
+    assert (rows["property_amount"].to_numpy() == opportunities["amount"].to_numpy()).all()
+    assert (rows["property_deal_currency_code"].to_numpy() == opportunities["currency"]).all()
+    assert (rows["property_createdate"].to_numpy() == opportunities["created_at"].to_numpy()).all()
+    outcome = rows["deal_pipeline_stage_id"].map(stage).map({"customer": "won", "lost": "lost"})
+    assert (outcome.fillna("open").to_numpy() == opportunities["outcome"].fillna("open")).all()
+
+
+def test_a_hubspot_folder_missing_a_column_is_refused(variants, tmp_path, capsys):
+    root, _ = variants
+    folder = tmp_path / "raw" / "hubspot"
+    folder.mkdir(parents=True)
+    deal = pq.read_table(root / "hubspot" / "raw" / "hubspot" / "deal.parquet")
+    pq.write_table(deal.drop(["property_deal_currency_code"]), folder / "deal.parquet")
+    assert load_main([str(tmp_path / "raw"), "--database", str(tmp_path / "w.duckdb")]) == 2
+    assert "missing required column(s) property_deal_currency_code of hubspot.deal" in \
+        capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def staged(variants):
+    root, _ = variants
+    database = root / "hubspot" / "warehouse.duckdb"
+    load_folder(root / "hubspot" / "raw", database, log=_quiet)
+    seeds = "hubspot_lead_status_stages hubspot_lifecycle_stages hubspot_deal_stage_stages"
+    result = run_dbt(database, "build", "--select", f"staging.hubspot {seeds}",
+                     "--indirect-selection", "cautious",
+                     "--vars", "{crm: hubspot, lifecycle_as_of: '2025-01-01 00:00:00'}")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    return root, database
+
+
+def test_staging_dispositions_equal_what_the_generator_wrote(staged):
+    root, database = staged
+    expected = pd.read_parquet(root / "hubspot" / "truth" / "expected_row_counts.parquet")
+    expected = expected[expected["source"] == "hubspot"].set_index("table_name")
+    assert set(expected.index) == {t.name for t in HUBSPOT_TABLES}
+    with duckdb.connect(str(database), read_only=True) as con:
+        for table in expected.index:
+            counts = dict(con.execute(
+                f"select _row_disposition, count(*) from staging.base_hubspot__{table} "
+                "group by 1").fetchall())
+            assert {kind: counts.get(kind, 0) for kind in
+                    ("staged", "duplicate", "deleted", "rejected")} == {
+                kind: expected.at[table, f"{kind}_rows"] for kind in
+                ("staged", "duplicate", "deleted", "rejected")}, table
+
+
+def test_staging_rejects_the_planted_rows_with_their_reason(staged):
+    root, database = staged
+    expected = pd.read_parquet(root / "hubspot" / "truth" / "expected_rejects.parquet")
+    expected = expected[expected["source"] == "hubspot"]
+    assert not expected.empty
+    with duckdb.connect(str(database), read_only=True) as con:
+        actual = {(table.name, *row) for table in HUBSPOT_TABLES for row in con.execute(
+            f"select _record_key, _reject_reason from staging.base_hubspot__{table.name} "
+            "where _row_disposition = 'rejected'").fetchall()}
+    assert actual == set(zip(expected["table_name"], expected["record_id"],
+                             expected["reason_code"]))
+
+
+def test_lead_stage_entries_are_the_same_from_either_crm(variants, staged):
+    """`crm: hubspot` switches the lifecycle intermediates to HubSpot: one seed, generated as
+    Salesforce and as HubSpot, gives the same stage entries (lead ids through hubspot_ids)."""
+    root, hubspot_database = staged
+    as_of = "{lifecycle_as_of: '2025-01-01 00:00:00'}"
+    result = run_dbt(hubspot_database, "build", "--select", "+int_lead_stage_entries",
+                     "--vars", as_of.replace("{", "{crm: hubspot, "))
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    salesforce_database = root / "salesforce" / "warehouse.duckdb"
+    load_folder(root / "salesforce" / "raw", salesforce_database, log=_quiet)
+    result = run_dbt(salesforce_database, "build", "--select", "+int_lead_stage_entries",
+                     "--resource-type", "model", "--resource-type", "seed", "--vars", as_of)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    query = ("select lead_id, lifecycle_stage, entered_at, entry_source, stage_order, "
+             "entry_number from intermediate.int_lead_stage_entries")
+    with duckdb.connect(str(salesforce_database), read_only=True) as con:
+        salesforce = con.execute(query).df()
+    with duckdb.connect(str(hubspot_database), read_only=True) as con:
+        hubspot = con.execute(query).df()
+    salesforce["lead_id"] = _ids(root, "lead").reindex(salesforce["lead_id"]).astype(str).to_numpy()
+    key = ["lead_id", "entry_number"]
+    assert len(salesforce) > 0
+    pd.testing.assert_frame_equal(salesforce.sort_values(key, ignore_index=True),
+                                  hubspot.sort_values(key, ignore_index=True), check_dtype=False)
