@@ -132,6 +132,7 @@ def _choose(page: Page, label: str, option: str) -> None:
 def test_dashboard_in_chromium(build, dashboard_url, page, tmp_path):
     started = time.monotonic()
     page.set_default_timeout(30_000)
+    expect.set_options(timeout=30_000)  # a render on a busy machine takes seconds
     page.goto(dashboard_url)
     _expect_totals(page, build)
     # the funnel chart is drawn with the funnel's numbers

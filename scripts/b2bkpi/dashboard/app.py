@@ -151,7 +151,11 @@ def lead_queue_section(warehouse: data.Warehouse, filters: data.Filters) -> None
 
 def main() -> None:
     st.set_page_config(page_title="B2B KPI dashboard", layout="wide")
-    warehouse = data.Warehouse.from_env()
+    with data.Warehouse.from_env().session() as warehouse:
+        page(warehouse)
+
+
+def page(warehouse: data.Warehouse) -> None:
     labels = data.cut_values(warehouse)
     filters = sidebar_filters(warehouse, labels)
     st.title("B2B marketing & sales KPIs")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -106,6 +108,9 @@ class Warehouse:
 
     duckdb_path: Path | None = None
     postgres: dict[str, str] = field(default_factory=dict)
+    # an open read-only DuckDB connection (`session`): opening the file costs more than most
+    # of the dashboard's queries
+    connection: duckdb.DuckDBPyConnection | None = field(default=None, compare=False)
 
     @classmethod
     def from_env(cls) -> Warehouse:
@@ -128,8 +133,21 @@ class Warehouse:
                                     "B2B_DUCKDB_PATH to a built DuckDB file")
         return cls(duckdb_path=path)
 
+    @contextmanager
+    def session(self) -> Iterator[Warehouse]:
+        """This warehouse with one read-only DuckDB connection for all its queries (a page's
+        render), closed at the end, so that no lock outlives the page (on PostgreSQL: the
+        warehouse itself)."""
+        if self.duckdb_path is None or self.connection is not None:
+            yield self
+            return
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
+            yield replace(self, connection=con)
+
     def query(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
         """Run `sql` with `?` placeholders (rewritten to `%s` for psycopg2)."""
+        if self.connection is not None:
+            return self.connection.execute(sql, list(params)).df()
         if self.duckdb_path is not None:
             with duckdb.connect(str(self.duckdb_path), read_only=True) as con:
                 return con.execute(sql, list(params)).df()
