@@ -151,7 +151,7 @@ TABLE_CSS = """
 .kpi-table {border-collapse: collapse; width: 100%; font-family: sans-serif; font-size: 14px;}
 .kpi-table th, .kpi-table td {border-bottom: 1px solid #e0e3e7; padding: 4px 8px;
   vertical-align: top; text-align: left;}
-.kpi-table td.text {white-space: normal; overflow-wrap: anywhere;}
+.kpi-table td.text {white-space: normal; overflow-wrap: break-word;}
 .kpi-table td.number {text-align: right; white-space: nowrap;}
 </style>
 """
@@ -301,14 +301,14 @@ def _abm_bars(comparison: pd.DataFrame, kpi_ids: list[str]) -> go.Figure:
 def abm_chart(comparison: pd.DataFrame) -> go.Figure:
     """ABM target vs non-target: win rate, retention and expansion (rates, 0–100 %)."""
     return _layout(_abm_bars(comparison, ABM_RATES),
-                   "ABM target vs non-target accounts: rates (pooled over the period)",
+                   "ABM rates: target vs non-target (pooled over the period)",
                    "KPI", "rate (%)")
 
 
 def abm_nrr_chart(comparison: pd.DataFrame) -> go.Figure:
     """ABM target vs non-target NRR, apart from the rates: above 100 % with expansion."""
     return _layout(_abm_bars(comparison, ["net_revenue_retention"]),
-                   "ABM target vs non-target accounts: NRR (pooled over the period)",
+                   "ABM NRR: target vs non-target (pooled)",
                    "", "% of starting recurring revenue")
 
 

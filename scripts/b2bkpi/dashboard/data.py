@@ -465,6 +465,16 @@ def monthly_trend(warehouse: Warehouse, kpis: list[tuple[str, str]],
     if wrong:
         raise ValueError(f"not the registry's grain: {', '.join(wrong)}")
     rows = kpi_rows(warehouse, [kpi_id for kpi_id, _ in kpis], filters)
+    # a month without an entry counted no entry (the fact has no row for it): 0, not a gap
+    counts = [kpi_id for kpi_id, _ in kpis
+              if kpi_id in FACT_KPIS and FACT_KPIS[kpi_id].denominator is None]
+    months = pd.date_range(filters.start, filters.end, freq="MS")
+    have = set(zip(rows.kpi_id, rows.period_start))
+    zeros = pd.DataFrame([(kpi_id, month) for kpi_id in counts for month in months
+                          if (kpi_id, month) not in have], columns=["kpi_id", "period_start"])
+    if len(zeros) and len(rows):
+        rows = pd.concat([rows, _rows_frame(zeros.assign(numerator=0.0, denominator=None))],
+                         ignore_index=True)
     rows["unit"] = [shown_unit(kpi_id, unit) for kpi_id, unit in zip(rows.kpi_id, rows.unit)]
     return rows.sort_values(["kpi_id", "period_start"]).reset_index(drop=True)
 
