@@ -207,6 +207,7 @@ def test_combined_filters_are_the_facts_of_that_cut(build, warehouse):
                                data.Filters(*PERIOD, channel="events", segment="1-49"))
     assert trend.numerator.sum() == fact_expected(
         build, "leads_created", "channel == 'events' and company_size_band == '1-49'")
+    assert len(trend) == 12  # a month without a lead is a 0, not a gap in the line
     nothing = data.scorecard(warehouse, data.Filters(*PERIOD, channel="no_such_channel",
                                                      segment="50-249")).set_index("kpi_id")
     assert pd.isna(nothing.loc["leads_created", "actual"])
