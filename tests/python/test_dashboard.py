@@ -278,6 +278,8 @@ def test_nrr_shows_as_a_percent_on_the_retention_axis(warehouse):
     assert all("%{y:.1%}" in trace.hovertemplate for trace in figure.data)
     tiles = data.scorecard(warehouse, data.Filters(*PERIOD)).set_index("kpi_id")
     assert tiles.loc["net_revenue_retention", "unit"] == "ratio"
+    with pytest.raises(ValueError, match="not the registry's grain: lead_to_mql_rate"):
+        data.monthly_trend(warehouse, [("lead_to_mql_rate", "month")], data.Filters(*PERIOD))
     with pytest.raises(ValueError, match="one unit per chart"):
         charts.trend_chart(trend.assign(unit=["ratio", "count"] * (len(trend) // 2)
                                         + ["ratio"] * (len(trend) % 2)), {}, "mixed")
