@@ -31,4 +31,4 @@ test: setup ## the whole test suite: lint, then pytest (dbt build and oracle inc
 	$(BIN)/python -m pytest
 
 dashboard: setup ## serve the KPI dashboard on http://localhost:8501 (data/warehouse.duckdb)
-	$(BIN)/python -m b2bkpi.dashboard --database data/warehouse.duckdb
+	$(BIN)/b2bkpi dashboard --database data/warehouse.duckdb

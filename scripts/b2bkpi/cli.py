@@ -2,8 +2,8 @@
 
 Exit codes: 0 ok, 1 internal error, 2 bad input (bad raw files or arguments), 3 failed checks
 (data-quality suites or dbt tests), 4 refused (another run holds the warehouse); 130 / 143 when
-interrupted (Ctrl-C / SIGTERM). Every command but `bench` and `lint` logs to a run folder,
-`<warehouse folder>/runs/<UTC timestamp>/`, with a log per step and summary.json.
+interrupted (Ctrl-C / SIGTERM). Every command but `bench`, `lint` and `dashboard` logs to a
+run folder, `<warehouse folder>/runs/<UTC timestamp>/`, with a log per step and summary.json.
 """
 
 from __future__ import annotations
@@ -357,6 +357,24 @@ def bench(ctx: typer.Context) -> None:
     from b2bkpi import bench as benchmark
 
     raise typer.Exit(benchmark.main(ctx.args))
+
+
+@app.command()
+def dashboard(
+    database: Database = pipeline.DEFAULT_DATABASE,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "localhost",
+) -> None:
+    """Serve the KPI dashboard (Streamlit) on the warehouse, opened read-only (PostgreSQL
+    with DBT_TARGET=postgres and the B2B_PG_* variables). Ctrl-C or SIGTERM stops it: the
+    signal is passed on to Streamlit."""
+    from b2bkpi.dashboard.__main__ import check_database, serve
+
+    problem = check_database(database)
+    if problem:
+        _echo(f"error: {problem}")
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    raise typer.Exit(serve(database, port, address))
 
 
 @app.command()

@@ -89,7 +89,27 @@ def lifecycle(truth: Path) -> pd.DataFrame:
             "opportunity_at": opportunity_at, "customer_at": customer_at, "lost_at": lost_at,
             "mql_rejected": rejected,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    owners = owner_changes(truth)
+    for stage in ("lead", "mql", "sql"):
+        frame[f"{stage}_owner_id"] = [_owner_at(owners.get(lead), at) for lead, at in
+                                      zip(frame["lead_id"], frame[f"{stage}_at"])]
+    return frame
+
+
+def owner_changes(truth: Path) -> dict[str, list[tuple[pd.Timestamp, str]]]:
+    """Per lead, its owners from the creation on, in time order."""
+    changes = pd.read_parquet(truth / "lead_owner_changes.parquet")
+    return {lead: list(zip(group["changed_at"], group["owner_id"]))
+            for lead, group in changes.sort_values("changed_at", kind="stable").groupby("lead_id")}
+
+
+def _owner_at(changes: list[tuple[pd.Timestamp, str]] | None, at) -> str | None:
+    """The owner at time `at`: the last change at or before it (None when `at` is)."""
+    if at is None or pd.isna(at) or not changes:
+        return None
+    before = [owner for changed_at, owner in changes if changed_at <= at]
+    return before[-1] if before else changes[0][1]
 
 
 def _size_band(employees) -> str | None:
@@ -222,7 +242,6 @@ def funnel_kpis(truth: Path, as_of: pd.Timestamp) -> dict[Key, Row]:
     """Every section-1 KPI of `kpi_values`, recomputed from the truth."""
     life = lifecycle(truth)
     by_channel = {**ALL, "channel": "channel"}
-    by_channel_rep = {**by_channel, "rep": "owner_id"}
     kpis: dict[Key, Row] = {}
     segmented = life.join(segments(truth), on="lead_id")
     for kpi_id, column in [("leads_created", "lead_at"), ("mqls", "mql_at"), ("sqls", "sql_at"),
@@ -230,15 +249,17 @@ def funnel_kpis(truth: Path, as_of: pd.Timestamp) -> dict[Key, Row]:
                            ("customers_won", "customer_at")]:
         kpis.update(_counts(segmented, kpi_id, "month", column, {**by_channel, **SEGMENTS}))
 
+    # the rep of a cohort: the owner when the lead entered the denominator's stage
     conversions = [
-        ("lead_to_mql_rate", "lead_at", "mql_at"),
-        ("mql_to_sql_rate", "mql_at", "sql_at"),
-        ("sql_to_opportunity_rate", "sql_at", "opportunity_at"),
-        ("lead_to_customer_rate", "lead_at", "customer_at"),
+        ("lead_to_mql_rate", "lead", "mql_at"),
+        ("mql_to_sql_rate", "mql", "sql_at"),
+        ("sql_to_opportunity_rate", "sql", "opportunity_at"),
+        ("lead_to_customer_rate", "lead", "customer_at"),
     ]
-    for kpi_id, cohort_column, next_column in conversions:
-        kpis.update(_rates(life, kpi_id, "cohort_month", cohort_column,
-                           life[next_column].notna(), by_channel_rep))
+    for kpi_id, stage, next_column in conversions:
+        kpis.update(_rates(life, kpi_id, "cohort_month", f"{stage}_at",
+                           life[next_column].notna(),
+                           {**by_channel, "rep": f"{stage}_owner_id"}))
 
     closed = life.assign(closed_at=life["customer_at"].fillna(life["lost_at"]))
     closed = closed[closed["closed_at"].notna()]

@@ -39,3 +39,15 @@ def test_stage_times_equal_the_truth(compared, column):
 
 def test_channel_equals_the_truth(compared):
     assert (compared["channel_expected"] == compared["channel"]).all()
+
+
+@pytest.mark.parametrize("stage", ["lead", "mql", "sql"])
+def test_owner_at_stage_entry_equals_the_truth(compared, stage):
+    """The rep of a stage is the owner when the lead entered it (reassignments and the
+    hand-over to the account executive come later)."""
+    column = f"{stage}_owner_id"
+    expected, actual = compared[f"{column}_expected"], compared[column]
+    differs = compared[~((expected == actual) | (expected.isna() & actual.isna()))]
+    assert differs.empty, differs[["lead_id", f"{column}_expected", column]].head().to_string()
+    assert (actual.notna() & (actual != compared["owner_id"])).any(), (
+        f"no lead changed owner after its {stage} entry: the test cannot tell the owners apart")

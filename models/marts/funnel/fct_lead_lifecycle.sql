@@ -28,6 +28,12 @@ churn_dates as (
 
 ),
 
+owner_spells as (
+
+    select * from {{ ref('int_lead_owner_spells') }}
+
+),
+
 first_entries as (
 
     select
@@ -142,6 +148,9 @@ lifecycle as (
         leads.account_id,
         leads.opportunity_id,
         leads.owner_id,
+        lead_owners.owner_id as lead_owner_id,
+        mql_owners.owner_id as mql_owner_id,
+        sql_owners.owner_id as sql_owner_id,
         opportunities.owner_id as opportunity_owner_id,
         first_campaigns.campaign_id,
 
@@ -192,6 +201,24 @@ lifecycle as (
         on leads.opportunity_id = opportunities.opportunity_id
     left join first_campaigns
         on leads.lead_id = first_campaigns.lead_id and first_campaigns.membership_number = 1
+    -- the owner when the lead entered each stage (the rep of the stage's cohort)
+    left join owner_spells as lead_owners
+        on
+            leads.lead_id = lead_owners.lead_id
+            and (leads.created_at >= lead_owners.valid_from or lead_owners.valid_from is null)
+            and (leads.created_at < lead_owners.valid_to or lead_owners.valid_to is null)
+    left join owner_spells as mql_owners
+        on
+            leads.lead_id = mql_owners.lead_id
+            and filled.mql_at is not null
+            and (filled.mql_at >= mql_owners.valid_from or mql_owners.valid_from is null)
+            and (filled.mql_at < mql_owners.valid_to or mql_owners.valid_to is null)
+    left join owner_spells as sql_owners
+        on
+            leads.lead_id = sql_owners.lead_id
+            and filled.sql_at is not null
+            and (filled.sql_at >= sql_owners.valid_from or sql_owners.valid_from is null)
+            and (filled.sql_at < sql_owners.valid_to or sql_owners.valid_to is null)
 
 )
 

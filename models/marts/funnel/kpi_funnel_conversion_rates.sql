@@ -1,6 +1,7 @@
 -- Cohort conversion rates (the cohort is the UTC month of entering the denominator's
 -- stage; converted = ever reached the next stage) and the opportunity win rate (closed
--- opportunities by the month they closed).
+-- opportunities by the month they closed). The rep of a cohort is the lead's owner when it
+-- entered the denominator's stage (the opportunity's owner for the win rate).
 with lifecycle as (
 
     select * from {{ ref('fct_lead_lifecycle') }}
@@ -13,7 +14,7 @@ cohort_members as (
         'lead_to_mql_rate' as kpi_id,
         lead_at as cohort_at,
         channel,
-        owner_id as rep_id,
+        lead_owner_id as rep_id,
         mql_at is not null as is_converted
     from lifecycle
     union all
@@ -21,7 +22,7 @@ cohort_members as (
         'mql_to_sql_rate' as kpi_id,
         mql_at as cohort_at,
         channel,
-        owner_id as rep_id,
+        mql_owner_id as rep_id,
         sql_at is not null as is_converted
     from lifecycle
     where mql_at is not null
@@ -30,7 +31,7 @@ cohort_members as (
         'sql_to_opportunity_rate' as kpi_id,
         sql_at as cohort_at,
         channel,
-        owner_id as rep_id,
+        sql_owner_id as rep_id,
         opportunity_at is not null as is_converted
     from lifecycle
     where sql_at is not null
@@ -39,7 +40,7 @@ cohort_members as (
         'lead_to_customer_rate' as kpi_id,
         lead_at as cohort_at,
         channel,
-        owner_id as rep_id,
+        lead_owner_id as rep_id,
         customer_at is not null as is_converted
     from lifecycle
     union all

@@ -1,4 +1,5 @@
--- dim_reps: one row per owner of a lead, an opportunity or a logged activity (task or event):
+-- dim_reps: one row per owner of a lead (now or earlier, from the lead history), an
+-- opportunity or a logged activity (task or event):
 -- the reps behind the 'rep' cuts of the KPIs and the owner ids of the facts. Every owner id
 -- gets a row, also before its user is synced (loaders sync tables independently), so that the
 -- facts always join. Names and roles only: the users' email addresses stay in staging.
@@ -26,6 +27,12 @@ activities as (
 
 ),
 
+owner_spells as (
+
+    select * from {{ ref('int_lead_owner_spells') }}
+
+),
+
 owners as (
 
     select owner_id from leads
@@ -33,6 +40,8 @@ owners as (
     select owner_id from opportunities
     union
     select owner_id from activities
+    union
+    select owner_id from owner_spells
 
 ),
 

@@ -5,14 +5,29 @@ from __future__ import annotations
 
 import html
 import math
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
+import yaml
 
 from b2bkpi import registry
-from b2bkpi.dashboard.data import RETENTION_KPIS
+from b2bkpi.dashboard.data import ABM_KPIS, ABM_RATES, NO_DATA, RETENTION_KPIS
 
-CURRENCY = "€"  # the project's reporting_currency (dbt_project.yml) is EUR
+PROJECT_YML = registry.REGISTRY_CSV.parents[1] / "dbt_project.yml"
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
+
+
+@cache
+def currency_sign(project_yml=PROJECT_YML) -> str:
+    """The sign of the project's reporting currency (dbt_project.yml's var
+    `reporting_currency`, which the marts' money is converted to): '€' for EUR, the ISO code
+    and a space for a currency without a sign here."""
+    code = yaml.safe_load(project_yml.read_text(encoding="utf-8"))["vars"]["reporting_currency"]
+    return CURRENCY_SIGNS.get(code, f"{code} ")
+
+
+CURRENCY = currency_sign()
 UNIT_AXIS = {"ratio": "%", "multiple": "× (ratio)", "days": "days", "currency": CURRENCY,
              "count": "count", "months": "months", "seconds": "seconds", "score": "points"}
 # plotly hover formats of the same units
@@ -22,15 +37,15 @@ UNIT_HOVER = {"ratio": "%{y:.1%}", "multiple": "%{y:.2f}×", "days": "%{y:,.1f} 
 # headers and units of the dashboard's tables: column → (header, unit of format_value)
 CHANNEL_COLUMNS = {
     "channel": ("Channel", ""), "kind": ("Channel kind", ""), "leads": ("Leads", "count"),
-    "cost": ("Marketing cost (€)", "currency"),
-    "cost_per_lead": ("Cost per lead (€)", "currency"),
-    "customers": ("Customers", "count"), "cac": ("CAC (€)", "currency"),
-    "attributed_revenue": ("Attributed revenue (€)", "currency"),
+    "cost": (f"Marketing cost ({CURRENCY.strip()})", "currency"),
+    "cost_per_lead": (f"Cost per lead ({CURRENCY.strip()})", "currency"),
+    "customers": ("Customers", "count"), "cac": (f"CAC ({CURRENCY.strip()})", "currency"),
+    "attributed_revenue": (f"Attributed revenue ({CURRENCY.strip()})", "currency"),
     "marketing_roi": ("Marketing ROI (×)", "multiple")}
 CAMPAIGN_COLUMNS = {
-    "platform": ("Ad platform", ""), "campaign": ("Campaign", ""),
-    "ad_spend": ("Ad spend (€)", "currency"),
-    "attributed_revenue": ("Attributed revenue (€)", "currency"),
+    "platform": ("Ad platform", ""), "channel": ("Channel", ""), "campaign": ("Campaign", ""),
+    "ad_spend": (f"Ad spend ({CURRENCY.strip()})", "currency"),
+    "attributed_revenue": (f"Attributed revenue ({CURRENCY.strip()})", "currency"),
     "roas": ("ROAS (×)", "multiple")}
 QUEUE_COLUMNS = {
     "priority_rank": ("Rank", "count"), "lead_id": ("Lead id", ""),
@@ -57,8 +72,9 @@ def format_value(value: float | None, unit: str, extra: int = 0) -> str:
         return f"{value:,.{1 + extra}f} {unit}"
     if unit == "seconds":
         return f"{value:,.{extra}f} s"
-    if unit == "currency":
-        return f"{CURRENCY}{value:,.{(2 if abs(value) < 100 else 0) + extra}f}"
+    if unit == "currency":  # the sign before the currency's: −€67.92
+        return (("−" if value < 0 else "")
+                + f"{CURRENCY}{abs(value):,.{(2 if abs(value) < 100 else 0) + extra}f}")
     if unit == "score":
         return f"{value:,.{1 + extra}f}"
     return f"{value:,.{extra}f}"
@@ -116,6 +132,31 @@ def formatted_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) ->
         for name, (header, unit) in columns.items()})
 
 
+def table_html(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], test_id: str) -> str:
+    """`formatted_table` as an HTML table whose text cells wrap (a long "why this rank"
+    reads in full), numbers right-aligned."""
+    table = formatted_table(frame, columns)
+    numeric = [bool(unit) for _, unit in columns.values()]
+    head = "".join(f"<th>{html.escape(header)}</th>" for header in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f'<td class="{"number" if number else "text"}">'
+                         f"{html.escape(cell)}</td>" for cell, number in zip(row, numeric))
+        + "</tr>" for row in table.itertuples(index=False))
+    return (f"{TABLE_CSS}<table class=\"kpi-table\" data-testid=\"{test_id}\">"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+TABLE_CSS = """
+<style>
+.kpi-table {border-collapse: collapse; width: 100%; font-family: sans-serif; font-size: 14px;}
+.kpi-table th, .kpi-table td {border-bottom: 1px solid #e0e3e7; padding: 4px 8px;
+  vertical-align: top; text-align: left;}
+.kpi-table td.text {white-space: normal; overflow-wrap: break-word;}
+.kpi-table td.number {text-align: right; white-space: nowrap;}
+</style>
+"""
+
+
 def _cell(value: object, unit: str) -> str:
     if not unit:
         return "—" if value is None or pd.isna(value) else str(value)
@@ -136,8 +177,7 @@ def tiles_html(tiles: pd.DataFrame) -> str:
                   f'<span class="kpi-gap {status}" data-testid="gap-{tile.kpi_id}">'
                   f'{format_gap(tile.gap, tile.unit, extra)}</span>'
                   if not _missing(tile.target) else "no target for this cut")
-        cut = ("total (all)" if tile.shown_cut == "all"
-               else f"cut: {html.escape(tile.shown_cut)}")
+        cut = html.escape(tile.cut)
         if registry.kpi(tile.kpi_id).maturity_days and not pd.isna(tile.last_period):
             cut += f" · mature cohorts to {tile.last_period:%Y-%m}"
         parts.append(
@@ -146,7 +186,7 @@ def tiles_html(tiles: pd.DataFrame) -> str:
             f'<div class="kpi-actual" data-testid="actual-{tile.kpi_id}">'
             f'{format_value(tile.actual, tile.unit, extra)}</div>'
             f'<div class="kpi-target">{target}</div>'
-            f'<div class="kpi-cut">{cut}</div></div>')
+            f'<div class="kpi-cut" data-testid="cut-{tile.kpi_id}">{cut}</div></div>')
     parts.append(f'</div><p class="kpi-legend" data-testid="scorecard-legend" '
                  f'style="font-size: 12px; color: #555">{html.escape(SCORECARD_LEGEND)}</p>')
     return "".join(parts)
@@ -165,7 +205,22 @@ def funnel_html(stages: pd.DataFrame) -> str:
             f"{rows}</table>")
 
 
+def _has_data(figure: go.Figure) -> bool:
+    """Whether any trace has a value to draw (on its value axis: x for horizontal bars)."""
+    for trace in figure.data:
+        values = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        if values is not None and any(not _missing(v) and v is not None for v in values):
+            return True
+    return False
+
+
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    """The common layout; a figure without data says so instead of drawing empty axes."""
+    if not _has_data(figure):
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+        figure.add_annotation(text=NO_DATA, showarrow=False, xref="paper", yref="paper",
+                              x=0.5, y=0.5, font={"size": 18, "color": "#555"})
     # the legend sits under the x axis title, anchored by its top so the two never overlap
     figure.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title,
                          template="plotly_white", height=420,
@@ -181,8 +236,10 @@ def funnel_chart(stages: pd.DataFrame) -> go.Figure:
         f"{format_value(row.count, 'count')}  ({format_value(row.conversion_rate, 'ratio')}"
         " from previous)"
         for index, row in enumerate(stages.itertuples())]
-    figure = go.Figure(go.Bar(x=stages["count"].tolist(), y=stages.stage.tolist(),
-                              orientation="h", text=labels,
+    # no entry at all: nothing to draw (the figure says there is no data)
+    counts = stages["count"].tolist() if stages["count"].sum() else []
+    figure = go.Figure(go.Bar(x=counts, y=stages.stage.tolist() if counts else [],
+                              orientation="h", text=labels if counts else [],
                               textposition="auto", marker_color="#1a73e8"))
     figure.update_yaxes(autorange="reversed")
     # the stage names label the bars: an axis title would only crowd them
@@ -227,15 +284,32 @@ def retention_chart(trend: pd.DataFrame) -> go.Figure:
     return trend_chart(trend, dict(RETENTION_KPIS), "Monthly retention (%)", "% retained")
 
 
-def abm_chart(comparison: pd.DataFrame) -> go.Figure:
+def _abm_bars(comparison: pd.DataFrame, kpi_ids: list[str]) -> go.Figure:
+    """Target vs non-target bars of `kpi_ids` (as percents), in ABM_KPIS order."""
+    shown = comparison[comparison.kpi_id.isin(kpi_ids)]
     figure = go.Figure([
         go.Bar(name=group.replace("_", "-"), x=part.kpi, y=part.value,
                text=[format_value(v, "ratio") for v in part.value])
-        for group, part in comparison.groupby("group")])
+        for group, part in shown.groupby("group")])
     figure.update_yaxes(tickformat=".0%")
+    figure.update_xaxes(categoryorder="array", categoryarray=[
+        name for kpi_id, name in ABM_KPIS if kpi_id in kpi_ids])
     figure.update_traces(hovertemplate="%{x}: %{y:.1%}<extra>%{fullData.name}</extra>")
-    return _layout(figure, "ABM target vs non-target accounts (pooled over the period)",
-                   "KPI", "% (NRR: % of starting recurring revenue)")
+    return figure
+
+
+def abm_chart(comparison: pd.DataFrame) -> go.Figure:
+    """ABM target vs non-target: win rate, retention and expansion (rates, 0–100 %)."""
+    return _layout(_abm_bars(comparison, ABM_RATES),
+                   "ABM rates: target vs non-target (pooled over the period)",
+                   "KPI", "rate (%)")
+
+
+def abm_nrr_chart(comparison: pd.DataFrame) -> go.Figure:
+    """ABM target vs non-target NRR, apart from the rates: above 100 % with expansion."""
+    return _layout(_abm_bars(comparison, ["net_revenue_retention"]),
+                   "ABM NRR: target vs non-target (pooled)",
+                   "", "% of starting recurring revenue")
 
 
 def channel_chart(channels: pd.DataFrame, model: str) -> go.Figure:

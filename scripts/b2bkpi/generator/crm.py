@@ -31,6 +31,7 @@ class Crm:
     previous: dict[str, pd.DataFrame]  # earlier versions of rows, for re-sync duplicates
     people: pd.DataFrame  # one row per surviving lead: what web, email and truth need
     status_events: pd.DataFrame  # lead_idx, status, t
+    owner_changes: pd.DataFrame  # lead_idx, t, old, new (the first owner at creation: old None)
     rejects: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
@@ -66,7 +67,7 @@ def build(sim: Sim, fx: Fx, ads: list[AdCampaign]) -> Crm:
         "salesforce/lead": leads.previous_leads(lead, events, owner_changes),
         "salesforce/opportunity": deals.previous_opportunities(opportunity, opportunity_history),
     }
-    crm = Crm(tables, previous, people, events)
+    crm = Crm(tables, previous, people, events, owner_changes)
     _add_rejects(sim, crm, junk_leads)
     return crm
 

@@ -20,6 +20,7 @@ SCHEMAS = {
         "account_id": STR, "is_abm_target": BOOL, "campaign_id": STR, "first_visit_at": TS,
         "disqualification_reason": STR},
     "lead_status_events": {"lead_id": STR, "status": STR, "changed_at": TS},
+    "lead_owner_changes": {"lead_id": STR, "owner_id": STR, "changed_at": TS},
     "opportunities": {
         "opportunity_id": STR, "account_id": STR, "lead_id": STR, "type": STR, "owner_id": STR,
         "amount": NUM, "currency": STR, "created_at": TS, "outcome": STR, "closed_at": TS,
@@ -111,8 +112,14 @@ def build(crm, web, email_sends: pd.DataFrame, ad_spend: pd.DataFrame) -> dict[s
         "status": contract["status"], "start_date": contract["start_date"],
         "end_date": contract["end_date"], "contract_term": contract["contract_term"],
         "annual_value": contract["annual_value_c"], "currency": contract["currency_iso_code"]})
+    owners = crm.owner_changes
+    owner_changes = pd.DataFrame({  # every owner from the creation on
+        "lead_id": people["id"].to_numpy()[owners["lead_idx"]], "owner_id": owners["new"],
+        "changed_at": owners["t"]}).sort_values(["lead_id", "changed_at"], kind="stable",
+                                                ignore_index=True)
     return {
-        "leads": leads, "lead_status_events": status_events, "opportunities": opportunities,
+        "leads": leads, "lead_status_events": status_events, "lead_owner_changes": owner_changes,
+        "opportunities": opportunities,
         "accounts": accounts, "contracts": contracts, "ad_spend_daily": ad_spend,
         "email_sends": email_sends, "sessions": web.sessions.sort_values(
             ["anonymous_id", "session_start"], ignore_index=True),
