@@ -372,6 +372,34 @@ def run(
     _execute("run", database, runs_dir, body)
 
 
+@app.command("export-marts")
+def export_marts(
+    out: Annotated[Path, typer.Option(
+        dir_okay=False, help="The DuckDB file to write (replaced in one step if it exists).")],
+    database: Database = pipeline.DEFAULT_DATABASE,
+    runs_dir: RunsDir = None,
+) -> None:
+    """Write a DuckDB file with the marts only, for BI users: the warehouse also holds the
+    raw, staging and intermediate data, personal data included (docs/bi.md)."""
+    _require_warehouse(database)
+    if out.resolve() == database.resolve():
+        raise typer.BadParameter("--out must not be the warehouse itself", param_hint="'--out'")
+    if out.name.split(".")[0] == pipeline.MARTS_SCHEMA:
+        # DuckDB names a file's catalog after it: `marts.kpi_values` would be ambiguous
+        raise typer.BadParameter(f"{out.name}: name the file other than marts.*, e.g. "
+                                 "kpis.duckdb", param_hint="'--out'")
+
+    def body(run: Run) -> None:
+        with run.step("export marts") as log:
+            counts = pipeline.export_marts(database, out)
+            for table, rows in counts.items():
+                log.write(f"marts.{table}: {rows:,} rows\n")
+            run.echo(f"    {len(counts)} marts tables, {sum(counts.values()):,} rows in {out}")
+        run.facts["exported"] = {"file": str(out), "tables": counts}
+
+    _execute("export-marts", database, runs_dir, body)
+
+
 @app.command(context_settings={**PASS_THROUGH, "help_option_names": []})
 def bench(ctx: typer.Context) -> None:
     """Benchmark generate, load and dbt build at several scales (`b2bkpi bench --help` shows

@@ -31,7 +31,7 @@ import duckdb
 import yaml
 
 from b2bkpi.generator.params import SAMPLE
-from b2bkpi.sql import identifier
+from b2bkpi.sql import identifier, literal
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
@@ -412,6 +412,42 @@ def row_counts(database: Path) -> dict[str, dict[str, int]]:
             entry["rows"] += rows
     order = ["raw", *DBT_LAYERS]
     return dict(sorted(counts.items(), key=lambda item: order.index(item[0])))
+
+
+MARTS_SCHEMA = "marts"
+
+
+def export_marts(database: Path, out: Path) -> dict[str, int]:
+    """Write `out`, a DuckDB file holding only the marts schema's tables of `database` (the
+    warehouse also holds the raw, staging and intermediate data, with personal data): the
+    file to hand to BI users. Written beside `out` and moved over it in one step, so a reader
+    never sees half a file. Returns the rows per table."""
+    scratch = out.with_name(out.name + ".writing")
+    _discard(scratch)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    try:
+        with duckdb.connect(str(scratch)) as con:
+            con.execute(f"attach {literal(str(database))} as source_warehouse (read_only)")
+            tables = [name for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_catalog ="
+                " 'source_warehouse' and table_schema = ? and table_type = 'BASE TABLE'"
+                " order by 1", [MARTS_SCHEMA]).fetchall()]
+            if not tables:
+                raise BadInput(f"{database} has no {MARTS_SCHEMA} tables: build it first")
+            catalog = con.execute("select current_database()").fetchone()[0]
+            con.execute(f"create schema {identifier(catalog, MARTS_SCHEMA)}")
+            for table in tables:
+                target = identifier(catalog, MARTS_SCHEMA, table)
+                con.execute(f"create table {target} as select * from source_warehouse."
+                            f"{identifier(MARTS_SCHEMA, table)}")
+                counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
+            con.execute("detach source_warehouse")
+        _checkpoint(scratch)
+        os.replace(scratch, out)
+    finally:
+        _discard(scratch)
+    return counts
 
 
 def rejected_rows(database: Path) -> list[dict]:
