@@ -243,6 +243,27 @@ def test_an_incremental_run_appends_the_next_day(full_run):
         in result.stdout
 
 
+def test_the_report_dates_its_data_and_has_the_trend_and_the_channels(full_run):
+    folder, result = full_run
+    assert result.returncode == 0
+    page = (folder / "report" / "kpi_report.html").read_text()
+    assert f"Data as of <b>{AS_OF}</b>" in page
+    made = re.search(r"generated (\d{4}-\d\d-\d\d \d\d:\d\d) UTC", page)
+    assert made and abs(dt.datetime.strptime(made[1], "%Y-%m-%d %H:%M")
+                        - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+                        ) < dt.timedelta(hours=1)
+    assert "Conversion by cohort month" in page and "MQL → SQL rate" in page
+    table = re.search(r'<table[^>]*class="dataframe channels".*?</table>', page, re.S)[0]
+    with duckdb.connect(str(folder / "wh.duckdb"), read_only=True) as con:
+        # the report's period: the last 12 months with leads
+        channels = {channel for (channel,) in con.execute(
+            "select distinct dimension_value from marts.kpi_values where kpi_id ="
+            " 'leads_created' and dimension_name = 'channel' and numerator > 0 and"
+            " period_start > (select max(period_start) from marts.kpi_values"
+            " where kpi_id = 'leads_created') - interval 12 month").fetchall()}
+    assert channels and all(f"<td>{channel}</td>" in table for channel in channels)
+
+
 def test_export_marts_writes_the_marts_and_nothing_else(full_run, tmp_path):
     folder, first = full_run
     assert first.returncode == 0
