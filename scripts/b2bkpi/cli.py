@@ -9,7 +9,6 @@ run folder, `<warehouse folder>/runs/<UTC timestamp>/`, with a log per step and 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import signal
 import sys
 import traceback
@@ -21,7 +20,9 @@ from rich.console import Console
 from rich.table import Table
 
 from b2bkpi import pipeline
+from b2bkpi.generator.params import SAMPLE
 from b2bkpi.pipeline import ExitCode, Run
+from b2bkpi.progress import DbtProgress
 
 EXIT_CODES = ("Exit codes: 0 ok, 1 internal error, 2 bad input (bad raw files or arguments), "
               "3 failed checks (data-quality suites or dbt tests), 4 refused (another run holds "
@@ -37,6 +38,8 @@ Database = Annotated[Path, typer.Option(
     "--database", envvar="B2B_DUCKDB_PATH", help="DuckDB warehouse file.")]
 RunsDir = Annotated[Optional[Path], typer.Option(
     help="Folder of the run folders (default: runs/ beside the warehouse).")]
+Verbose = Annotated[bool, typer.Option(
+    "--verbose", "-v", help="Stream dbt's output, a line per node, instead of its progress bar.")]
 AsOf = Annotated[Optional[dt.datetime], typer.Option(
     help="Lifecycle as-of (UTC) for dbt and the checks (default: the sample's end + 1 day "
          "for the sample data, else now).")]
@@ -44,6 +47,13 @@ AsOf = Annotated[Optional[dt.datetime], typer.Option(
 
 def _echo(message: str) -> None:
     console.print(message, markup=False)
+
+
+def _require_warehouse(database: Path) -> None:
+    """Bad input before any side effect (no run folder, no copy) when there is no warehouse."""
+    if not database.is_file():
+        raise typer.BadParameter(f"{database}: no such warehouse (run `b2bkpi run` first)",
+                                 param_hint="'--database'")
 
 
 def _as_of(given: dt.datetime | None, sample: bool) -> dt.datetime:
@@ -100,7 +110,7 @@ def _print_summary(run: Run, code: int) -> None:
         for table in run.facts["rejected"]:
             _echo("  " + _rejected_line(table))
     for name, counts in run.facts.get("checks", {}).items():
-        _echo(f"checks {name}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+        _echo_checks(_echo, name, counts, run.facts["check_problems"][name])
     if "published" in run.facts:
         _echo(f"warehouse {run.database}: " + (
             "published" if run.facts["published"]
@@ -127,10 +137,10 @@ def _load_step(run: Run, folder: Path, database: Path, append: bool) -> None:
 
 def _check_step(run: Run, database: Path, layer: str, as_of: dt.datetime) -> None:
     with run.step(f"check {layer}") as log:
-        counts, failed = pipeline.quality_checks(database, layer, as_of,
-                                                 pipeline.step_logger(log))
-        run.facts.setdefault("checks", {})[layer] = counts
-        run.echo("    " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+        counts, problems, failed = pipeline.quality_checks(database, layer, as_of,
+                                                           pipeline.step_logger(log))
+        _record_checks(run, layer, counts, problems)
+        _echo_checks(run.echo, "", counts, problems)
         if failed:
             raise pipeline.ChecksFailed(failed)
 
@@ -149,26 +159,36 @@ def _switch_step(run: Run, folder: Path, database: Path, append: bool) -> dict[s
     return switches
 
 
+def _record_checks(run: Run, name: str, counts: dict[str, int], problems: list[str]) -> None:
+    run.facts.setdefault("checks", {})[name] = counts
+    run.facts.setdefault("check_problems", {})[name] = problems
+
+
+def _echo_checks(echo: Callable[[str], None], name: str, counts: dict[str, int],
+                 problems: list[str]) -> None:
+    """'checks raw: 425 passed, 1 warned, 0 failed' and a line per warned or failed check."""
+    echo(f"{'checks ' + name + ': ' if name else '    '}"
+         + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    for problem in problems:
+        echo(f"      {problem}")
+
+
 def _build_step(run: Run, database: Path, dbt_args: list[str], as_of: dt.datetime,
-                descriptor: int, variables: dict | None = None) -> None:
+                descriptor: int, verbose: bool, variables: dict | None = None) -> None:
     with run.step("dbt build") as log:
         try:
-            statuses = pipeline.dbt_build(database, dbt_args, as_of, run, log, descriptor,
-                                          variables)
+            with DbtProgress(console, verbose) as shown:
+                statuses = pipeline.dbt_build(database, dbt_args, as_of, run, log, descriptor,
+                                              variables, shown.line)
         finally:
             if (run.folder / "run_results.json").exists():
-                run.facts.setdefault("checks", {})["dbt"] = _dbt_statuses(run)
+                _record_checks(run, "dbt",
+                               *pipeline.dbt_test_results(run.folder / "run_results.json"))
             # the rejects are worth seeing most when a check stopped the run
             run.facts["rejected"] = pipeline.rejected_rows(database)
     run.facts["dbt_statuses"] = statuses
     with run.step("count rows"):
         run.facts["rows"] = pipeline.row_counts(database)
-
-
-def _dbt_statuses(run: Run) -> dict[str, int]:
-    results = json.loads((run.folder / "run_results.json").read_text())["results"]
-    tests = [r["status"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
-    return {status: tests.count(status) for status in ("pass", "warn", "fail", "error")}
 
 
 def _report_step(run: Run, database: Path, out_dir: Path | None) -> None:
@@ -183,18 +203,21 @@ def _report_step(run: Run, database: Path, out_dir: Path | None) -> None:
 
 @app.command()
 def generate(
-    out: Annotated[Path, typer.Option(help="Folder for the <source>/<table> raw files.")]
+    out: Annotated[Path, typer.Option(help="Folder for the `<source>/<table>` raw files.")]
         = Path("data/raw"),
     truth_out: Annotated[Path, typer.Option(help="Folder for the simulation's truth.")]
         = Path("data/truth"),
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
-    leads: Annotated[int, typer.Option(min=1, help="Number of leads to simulate.")] = 2000,
-    start: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day.")]
-        = dt.datetime(2024, 1, 1),
-    end: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Last day.")]
-        = dt.datetime(2025, 12, 31),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = SAMPLE["seed"],
+    leads: Annotated[int, typer.Option(min=1, help="Number of leads to simulate.")]
+        = SAMPLE["leads"],
+    start: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day.",
+                                               show_default=SAMPLE["start"])]
+        = dt.datetime.fromisoformat(SAMPLE["start"]),
+    end: Annotated[dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Last day.",
+                                             show_default=SAMPLE["end"])]
+        = dt.datetime.fromisoformat(SAMPLE["end"]),
     daily_increments: Annotated[int, typer.Option(
-        min=0, help="Also write OUT/base plus one OUT/day_<k> folder for each of the last N "
+        min=0, help="Also write `OUT/base` plus one `OUT/day_<k>` folder for each of the last N "
                     "days, to load with `load --append` / `run --incremental`.")] = 0,
     crm: Annotated[str, typer.Option(
         help="The CRM the raw data is written for, salesforce or hubspot (docs/hubspot.md): "
@@ -225,7 +248,8 @@ def generate(
 @app.command()
 def load(
     folder: Annotated[Path, typer.Argument(
-        help="Folder laid out as <source>/<table>.parquet|csv.")],
+        exists=True, file_okay=False,
+        help="Folder laid out as `<source>/<table>.parquet|csv`.")],
     database: Database = pipeline.DEFAULT_DATABASE,
     append: Annotated[bool, typer.Option(
         help="Append the folder's rows (a daily increment) instead of replacing its tables.")]
@@ -249,15 +273,17 @@ def build(
     database: Database = pipeline.DEFAULT_DATABASE,
     as_of: AsOf = None,
     runs_dir: RunsDir = None,
+    verbose: Verbose = False,
 ) -> None:
     """dbt build (models, seeds, tests); any further flags are passed to dbt."""
     dbt_args = [*(["--select", select] if select else []),
                 *(["--full-refresh"] if full_refresh else []), *ctx.args]
+    _require_warehouse(database)
     when = _as_of(as_of, sample=False)
 
     def body(run: Run) -> None:
         with pipeline.building(run) as (copy, descriptor):
-            _build_step(run, copy, dbt_args, when, descriptor)
+            _build_step(run, copy, dbt_args, when, descriptor, verbose)
 
     _execute("build", database, runs_dir, body)
 
@@ -274,9 +300,9 @@ def check(
         raise typer.BadParameter(f"--layer must be raw, marts or all (got {layer!r})")
     when = _as_of(as_of, sample=False)
 
+    _require_warehouse(database)
+
     def body(run: Run) -> None:
-        if not database.exists():
-            raise pipeline.BadInput(f"{database}: no such warehouse (run `b2bkpi run` first)")
         layers = ("raw", "marts") if layer == "all" else (layer,)
         failures = []
         for name in layers:
@@ -298,9 +324,9 @@ def report(
     runs_dir: RunsDir = None,
 ) -> None:
     """Print the KPI summary (funnel and scorecard) and write the report files."""
+    _require_warehouse(database)
+
     def body(run: Run) -> None:
-        if not database.exists():
-            raise pipeline.BadInput(f"{database}: no such warehouse (run `b2bkpi run` first)")
         _report_step(run, database, out)
 
     _execute("report", database, runs_dir, body)
@@ -309,9 +335,11 @@ def report(
 @app.command()
 def run(
     raw: Annotated[Optional[Path], typer.Option(
+        exists=True, file_okay=False,
         help="Raw folder to load, replacing its tables (default: the sample data, generated "
-             "once under data/sample/).")] = None,
+             "once under `data/sample/`).")] = None,
     incremental: Annotated[Optional[Path], typer.Option(
+        exists=True, file_okay=False,
         help="Append this raw folder (a day's increment) and build without --full-refresh.")]
         = None,
     database: Database = pipeline.DEFAULT_DATABASE,
@@ -319,6 +347,7 @@ def run(
     report_out: Annotated[Optional[Path], typer.Option(
         help="Folder for the report files (default: report/ beside the warehouse).")] = None,
     runs_dir: RunsDir = None,
+    verbose: Verbose = False,
 ) -> None:
     """Every step in order: load, raw checks, dbt build, mart checks, publish, report.
 
@@ -330,6 +359,8 @@ def run(
     warehouse is replaced only when every step and check passed."""
     if raw and incremental:
         raise typer.BadParameter("give --raw or --incremental, not both")
+    if incremental:
+        _require_warehouse(database)  # an increment appends to a warehouse
     when = _as_of(as_of, sample=not (raw or incremental))
     dbt_args = [] if incremental else ["--full-refresh"]
 
@@ -343,11 +374,39 @@ def run(
             _load_step(run, folder, copy, append=incremental is not None)
             switches = _switch_step(run, folder, copy, append=incremental is not None)
             _check_step(run, copy, "raw", when)
-            _build_step(run, copy, dbt_args, when, descriptor, switches)
+            _build_step(run, copy, dbt_args, when, descriptor, verbose, switches)
             _check_step(run, copy, "marts", when)
         _report_step(run, database, report_out)
 
     _execute("run", database, runs_dir, body)
+
+
+@app.command("export-marts")
+def export_marts(
+    out: Annotated[Path, typer.Option(
+        dir_okay=False, help="The DuckDB file to write (replaced in one step if it exists).")],
+    database: Database = pipeline.DEFAULT_DATABASE,
+    runs_dir: RunsDir = None,
+) -> None:
+    """Write a DuckDB file with the marts only, for BI users: the warehouse also holds the
+    raw, staging and intermediate data, personal data included (docs/bi.md)."""
+    _require_warehouse(database)
+    if out.resolve() == database.resolve():
+        raise typer.BadParameter("--out must not be the warehouse itself", param_hint="'--out'")
+    if out.name.split(".")[0] == pipeline.MARTS_SCHEMA:
+        # DuckDB names a file's catalog after it: `marts.kpi_values` would be ambiguous
+        raise typer.BadParameter(f"{out.name}: name the file other than marts.*, e.g. "
+                                 "kpis.duckdb", param_hint="'--out'")
+
+    def body(run: Run) -> None:
+        with run.step("export marts") as log:
+            counts = pipeline.export_marts(database, out)
+            for table, rows in counts.items():
+                log.write(f"marts.{table}: {rows:,} rows\n")
+            run.echo(f"    {len(counts)} marts tables, {sum(counts.values()):,} rows in {out}")
+        run.facts["exported"] = {"file": str(out), "tables": counts}
+
+    _execute("export-marts", database, runs_dir, body)
 
 
 @app.command(context_settings={**PASS_THROUGH, "help_option_names": []})

@@ -1,6 +1,6 @@
 """Generate a deterministic raw layer for a simulated B2B SaaS company, and its truth.
 
-    python -m b2bkpi.generate --out data/raw --truth-out data/truth --seed 42 --leads 2000 \\
+    python -m b2bkpi.generate --out data/raw --truth-out data/truth --seed 42 --leads 5000 \\
         --start 2024-01-01 --end 2025-12-31
 
 Raw files follow the raw contract (`b2bkpi.raw_contract`): `<out>/<source>/<table>.parquet|csv`
@@ -51,6 +51,7 @@ import pandas as pd
 
 from b2bkpi.generator import ads, crm, daily, exports, hubspot, marketo, mess, output, truth, web
 from b2bkpi.generator.core import Fx, Sim
+from b2bkpi.generator.params import SAMPLE
 from b2bkpi.raw_contract import CRMS, tables_for
 
 
@@ -63,8 +64,11 @@ class _Progress:
         print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=self.stream, flush=True)
 
 
-def generate(out_dir, truth_dir, seed: int = 42, n_leads: int = 2000,
-             start: date = date(2024, 1, 1), end: date = date(2025, 12, 31),
+SAMPLE_START, SAMPLE_END = date.fromisoformat(SAMPLE["start"]), date.fromisoformat(SAMPLE["end"])
+
+
+def generate(out_dir, truth_dir, seed: int = SAMPLE["seed"], n_leads: int = SAMPLE["leads"],
+             start: date = SAMPLE_START, end: date = SAMPLE_END,
              log=None, daily_increments: int = 0, crm_name: str = "salesforce") -> dict[str, int]:
     """Write the raw layer and the truth; return the row count per raw table ('source/table').
 
@@ -180,13 +184,14 @@ def main(argv=None) -> int:
                         help="folder for <source>/<table> raw files (default: data/raw)")
     parser.add_argument("--truth-out", type=Path, default=Path("data/truth"),
                         help="folder for the truth parquet files (default: data/truth)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
-    parser.add_argument("--leads", type=int, default=2000,
-                        help="number of (surviving) leads to simulate (default: 2000)")
-    parser.add_argument("--start", type=_date, default=date(2024, 1, 1),
-                        help="first simulated day, YYYY-MM-DD (default: 2024-01-01)")
-    parser.add_argument("--end", type=_date, default=date(2025, 12, 31),
-                        help="last simulated day, YYYY-MM-DD (default: 2025-12-31)")
+    parser.add_argument("--seed", type=int, default=SAMPLE["seed"],
+                        help="random seed (default: %(default)s)")
+    parser.add_argument("--leads", type=int, default=SAMPLE["leads"],
+                        help="number of (surviving) leads to simulate (default: %(default)s)")
+    parser.add_argument("--start", type=_date, default=SAMPLE_START,
+                        help="first simulated day, YYYY-MM-DD (default: %(default)s)")
+    parser.add_argument("--end", type=_date, default=SAMPLE_END,
+                        help="last simulated day, YYYY-MM-DD (default: %(default)s)")
     parser.add_argument("--daily-increments", type=int, default=0, metavar="N",
                         help="write <out>/base plus <out>/day_1..day_N, the rows landed on each "
                              "of the range's last N days (default: 0, one folder)")

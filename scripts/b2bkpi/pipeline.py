@@ -30,14 +30,12 @@ from typing import Callable, Iterator, TextIO
 import duckdb
 import yaml
 
-from b2bkpi.sql import identifier
+from b2bkpi.generator.params import SAMPLE
+from b2bkpi.sql import identifier, literal
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
-SAMPLE = {"seed": 42, "leads": 5000, "start": "2024-01-01", "end": "2025-12-31"}
-DBT_LAYERS = ("staging", "intermediate", "marts", "seeds")
-# dbt's lines worth seeing live: models and seeds starting or finishing, and the totals
-DBT_PROGRESS = (" model ", " seed ", "ERROR", "FAIL ", "Finished running", "Done. PASS=")
+DBT_LAYERS = ("staging", "intermediate", "marts", "semantic", "seeds")
 
 
 class ExitCode(IntEnum):
@@ -267,9 +265,10 @@ def load_raw(folder: Path, database: Path, append: bool, log: Callable[[str], No
 
 
 def quality_checks(database: Path, layer: str, as_of: dt.datetime,
-                   log: Callable[[str], None]) -> tuple[dict[str, int], str]:
-    """One layer's data-quality suites: the counts of passed, warned and failed checks, and
-    the failed error-level checks named ('' when none failed)."""
+                   log: Callable[[str], None]) -> tuple[dict[str, int], list[str], str]:
+    """One layer's data-quality suites: the counts of passed, warned and failed checks, a
+    line naming each warned or failed one, and the failed error-level checks named ('' when
+    none failed)."""
     from b2bkpi import quality
 
     # the building copy lies beside the warehouse: the Data Docs land in the same place
@@ -277,10 +276,11 @@ def quality_checks(database: Path, layer: str, as_of: dt.datetime,
     results = quality.run_suites(database, docs, layers=(layer,), as_of=as_of, log=log)
     counts = {"passed": len(results.checks) - len(results.errors) - len(results.warnings),
               "warned": len(results.warnings), "failed": len(results.errors)}
+    problems = [check.line() for check in results.checks if check.status != "ok"]
     failed = "; ".join(f"{c.suite}: {c.check}: {c.detail}" for c in results.errors[:5])
     if failed:
         failed = f"{len(results.errors)} error-level {layer} check(s) failed: {failed}"
-    return counts, failed
+    return counts, problems, failed
 
 
 def source_switches(folder: Path, database: Path, append: bool) -> dict[str, bool]:
@@ -327,9 +327,10 @@ def dbt_target_dir() -> Path:
 
 
 def dbt_build(database: Path, dbt_args: list[str], as_of: dt.datetime, run: Run, log: TextIO,
-              lock_descriptor: int, variables: dict | None = None) -> dict:
+              lock_descriptor: int, variables: dict | None = None,
+              on_line: Callable[[str], None] = lambda line: None) -> dict:
     """`dbt build` on `database` with `lifecycle_as_of` and `variables` as dbt vars, its
-    output streamed to the step log and its progress lines to the terminal. A failed test
+    output streamed to the step log and to `on_line` (the terminal's progress). A failed test
     raises ChecksFailed, any other failure PipelineError. Returns the count of dbt results
     per status."""
     variables = {"lifecycle_as_of": as_of.isoformat(sep=" "), **(variables or {})}
@@ -346,8 +347,7 @@ def dbt_build(database: Path, dbt_args: list[str], as_of: dt.datetime, run: Run,
     try:
         for line in process.stdout:
             log.write(line)
-            if any(marker in line for marker in DBT_PROGRESS):
-                run.echo("    " + line.rstrip())
+            on_line(line)
         code = process.wait()
     finally:
         if process.poll() is None:
@@ -374,6 +374,26 @@ def dbt_build(database: Path, dbt_args: list[str], as_of: dt.datetime, run: Run,
     raise PipelineError(f"dbt build exited with {code} (see {log.name})")
 
 
+def dbt_test_results(results_file: Path) -> tuple[dict[str, int], list[str]]:
+    """The dbt tests of a run_results.json: the count per status (pass, warn, fail, error),
+    and a line per test that did not pass: its status, name and dbt's message."""
+    results = [r for r in json.loads(results_file.read_text())["results"]
+               if r["unique_id"].startswith(("test.", "unit_test."))]
+    counts = {status: sum(r["status"] == status for r in results)
+              for status in ("pass", "warn", "fail", "error")}
+    problems = [f"{r['status'].upper():<5} {_test_name(r['unique_id'])}: "
+                f"{(r.get('message') or '').strip()}"
+                for r in results if r["status"] != "pass"]
+    return counts, problems
+
+
+def _test_name(unique_id: str) -> str:
+    """'test.b2b_kpi.unique_x_id.1a2b3c' -> 'unique_x_id' (a generic test's id ends in a
+    hash); 'unit_test.b2b_kpi.model.case' -> 'model.case'."""
+    kind, _, *name = unique_id.split(".")
+    return ".".join(name[:-1] if kind == "test" and len(name) > 1 else name)
+
+
 def row_counts(database: Path) -> dict[str, dict[str, int]]:
     """Relations and rows per layer: raw (every schema dbt does not build), staging,
     intermediate, marts, seeds. Views are counted by running them."""
@@ -392,6 +412,42 @@ def row_counts(database: Path) -> dict[str, dict[str, int]]:
             entry["rows"] += rows
     order = ["raw", *DBT_LAYERS]
     return dict(sorted(counts.items(), key=lambda item: order.index(item[0])))
+
+
+MARTS_SCHEMA = "marts"
+
+
+def export_marts(database: Path, out: Path) -> dict[str, int]:
+    """Write `out`, a DuckDB file holding only the marts schema's tables of `database` (the
+    warehouse also holds the raw, staging and intermediate data, with personal data): the
+    file to hand to BI users. Written beside `out` and moved over it in one step, so a reader
+    never sees half a file. Returns the rows per table."""
+    scratch = out.with_name(out.name + ".writing")
+    _discard(scratch)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    try:
+        with duckdb.connect(str(scratch)) as con:
+            con.execute(f"attach {literal(str(database))} as source_warehouse (read_only)")
+            tables = [name for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_catalog ="
+                " 'source_warehouse' and table_schema = ? and table_type = 'BASE TABLE'"
+                " order by 1", [MARTS_SCHEMA]).fetchall()]
+            if not tables:
+                raise BadInput(f"{database} has no {MARTS_SCHEMA} tables: build it first")
+            catalog = con.execute("select current_database()").fetchone()[0]
+            con.execute(f"create schema {identifier(catalog, MARTS_SCHEMA)}")
+            for table in tables:
+                target = identifier(catalog, MARTS_SCHEMA, table)
+                con.execute(f"create table {target} as select * from source_warehouse."
+                            f"{identifier(MARTS_SCHEMA, table)}")
+                counts[table] = con.execute(f"select count(*) from {target}").fetchone()[0]
+            con.execute("detach source_warehouse")
+        _checkpoint(scratch)
+        os.replace(scratch, out)
+    finally:
+        _discard(scratch)
+    return counts
 
 
 def rejected_rows(database: Path) -> list[dict]:

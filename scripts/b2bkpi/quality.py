@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from b2bkpi import data_docs
 from b2bkpi.raw_contract import TABLES, RawTable
 from b2bkpi.sql import identifier, literal
 
@@ -400,6 +401,7 @@ def run_suites(database: Path, docs_dir: Path, layers=("raw", "marts"),
                 results.checks.append(check)
                 log(check.line())
     context.build_data_docs(site_names=["quality"])
+    data_docs.make_offline(docs_dir)  # GX links its CSS and JavaScript from CDNs
     results.docs_index = docs_dir / "index.html"
     log(f"data quality: {len(results.checks)} checks, {len(results.errors)} errors, "
         f"{len(results.warnings)} warnings; Data Docs: {results.docs_index}")

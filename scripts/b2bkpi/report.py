@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from b2bkpi import registry
 from b2bkpi.dashboard import charts, data
@@ -79,21 +80,48 @@ def print_kpi_summary(database: Path) -> None:
     print(f"  {charts.SCORECARD_LEGEND}")
 
 
-def write_report(database: Path, out_dir: Path) -> Path:
+# the conversion trend: each step's rate by the month its cohort entered the step
+CONVERSION_TREND = ["lead_to_mql_rate", "mql_to_sql_rate", "sql_to_opportunity_rate"]
+
+
+def data_as_of(database: Path) -> dt.date | None:
+    """The day the data describes: the build's as-of (var lifecycle_as_of), the date of the
+    snapshot KPIs (open pipeline); else the first day after the latest month with leads."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        snapshot, last_month = con.execute(
+            "select max(case when period_grain = 'snapshot' then period_start end),"
+            " max(case when kpi_id = 'leads_created' then period_start end)"
+            " from marts.kpi_values where dimension_name = 'all'").fetchone()
+    if snapshot or not last_month:
+        return snapshot
+    return (pd.Timestamp(last_month) + pd.offsets.MonthBegin(1)).date()
+
+
+def write_report(database: Path, out_dir: Path,
+                 generated_at: dt.datetime | None = None) -> Path:
     """One self-contained HTML file (plotly.js inlined once) with the dashboard's scorecard
-    and charts for its default view (the last 12 months, all channels), for e-mail."""
+    and charts for its default view (the last 12 months, all channels), the channel table
+    and the conversion trend, when it was made and which day its data describes; for
+    e-mail."""
+    generated_at = generated_at or dt.datetime.now(dt.timezone.utc)
+    as_of = data_as_of(database)
     warehouse = data.Warehouse.duckdb(database)
     filters = data.default_filters(warehouse)
     stages = data.funnel(warehouse, filters)
     model = "linear"
+    channels = data.channel_table(warehouse, filters, model)
+    labels = {kpi_id: registry.kpi(kpi_id).label for kpi_id in CONVERSION_TREND}
     figures = [
         charts.funnel_chart(stages),
+        charts.trend_chart(data.monthly_trend(warehouse, [
+            (kpi_id, registry.kpi(kpi_id).period_grain) for kpi_id in CONVERSION_TREND],
+            filters), labels, "Conversion by cohort month", "% of the cohort converted"),
         charts.durations_chart(data.stage_durations(warehouse, filters)),
         charts.trend_chart(data.monthly_trend(warehouse, [(kpi_id, "month") for kpi_id, _ in
                                                           data.FUNNEL_STAGES], filters),
                            dict(data.FUNNEL_STAGES), "Stage entries per month",
                            "entries per month (count)"),
-        charts.channel_chart(data.channel_table(warehouse, filters, model), model),
+        charts.channel_chart(channels, model),
         charts.abm_chart(data.abm_comparison(warehouse, filters)),
         charts.retention_chart(data.monthly_trend(
             warehouse, [(kpi_id, "month") for kpi_id, _ in data.RETENTION_KPIS], filters)),
@@ -103,13 +131,21 @@ def write_report(database: Path, out_dir: Path) -> Path:
                     for index, figure in enumerate(figures))
     page = (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
-        f"<title>B2B KPI report {filters.describe()}</title></head>"
+        f"<title>B2B KPI report {filters.describe()}</title>"
+        "<style>table.channels {border-collapse: collapse} table.channels td,"
+        " table.channels th {padding: 2px 10px; text-align: right}</style></head>"
         '<body style="font-family: sans-serif; max-width: 1100px; margin: auto">'
         f"<h1>B2B marketing &amp; sales KPIs</h1><p><b>{filters.describe()}</b>, all "
         "channels. Actual over the period against target (monthly count targets summed); "
         "rates and averages pooled (Σ numerator ÷ Σ denominator).</p>"
+        f'<p data-testid="report-dates">Data as of <b>{as_of or "unknown"}</b> · generated '
+        f"{generated_at:%Y-%m-%d %H:%M} UTC</p>"
         f"<h2>Scorecard</h2>{charts.tiles_html(data.scorecard(warehouse, filters))}"
-        f"<h2>Funnel</h2>{charts.funnel_html(stages)}{plots}</body></html>")
+        f"<h2>Funnel</h2>{charts.funnel_html(stages)}"
+        f"<h2>Channels</h2><p>Attribution model: {model}.</p>"
+        + charts.formatted_table(channels, charts.CHANNEL_COLUMNS).to_html(
+            index=False, border=0, classes="channels")
+        + f"{plots}</body></html>")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "kpi_report.html"
     path.write_text(page, encoding="utf-8")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import math
 
+from b2bkpi import registry
+
 KPI_COLUMNS = ("kpi_id, period_grain, period_start, dimension_name, dimension_value,"
                " value, numerator, denominator")
+
+
+def registered_kpis(*models: str) -> list[str]:
+    """The kpi_ids the KPI registry (seeds/kpi_registry.csv) gives to `models`: a KPI
+    registered for a model is compared with its oracle without naming it again here."""
+    return [kpi.kpi_id for kpi in registry.kpis().values() if kpi.model in models]
 
 
 def _missing(x) -> bool:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from abm_oracle import abm_kpis
-from kpi_rows import assert_kpi_matches, kpi_rows
+from kpi_rows import assert_kpi_matches, kpi_rows, registered_kpis
 
-KPIS = {
-    "kpi_pipeline": ["pipeline_value", "pipeline_value_weighted"],
-    "kpi_abm": ["abm_account_engagement", "abm_account_to_opportunity_rate", "abm_win_rate",
-                "abm_pipeline_value"],
-}
+KPIS = {model: registered_kpis(model) for model in ("kpi_pipeline", "kpi_abm")}
 CASES = [(model, kpi_id) for model, kpi_ids in KPIS.items() for kpi_id in kpi_ids]
 
 

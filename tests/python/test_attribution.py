@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from attribution_oracle import MODELS, attribution_kpis, credits, touchpoints
-from kpi_rows import assert_kpi_matches, close, kpi_rows
+from kpi_rows import assert_kpi_matches, close, kpi_rows, registered_kpis
 from revenue_oracle import Fx, won_opportunities
 
 TOUCH_COLUMNS = ["touch_type", "touched_at", "channel", "campaign", "platform", "lead_id",
@@ -61,7 +61,7 @@ def test_credits_sum_to_won_revenue(build, model, actual_credits):
     assert close(credited, won["amount_eur"].sum(), 1e-6)
 
 
-@pytest.mark.parametrize("kpi_id", ["marketing_roi", "roas", "unattributed_revenue_share"])
+@pytest.mark.parametrize("kpi_id", registered_kpis("kpi_attribution"))
 def test_kpi_matches_oracle(build, kpi_id):
     actual = kpi_rows(build, "marts.kpi_attribution")
     assert_kpi_matches(kpi_id, attribution_kpis(build.truth), actual, require_all_rows=True)

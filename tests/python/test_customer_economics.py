@@ -7,11 +7,10 @@ import math
 import pytest
 
 from economics_oracle import economics_kpis
-from kpi_rows import assert_kpi_matches, kpi_rows
+from kpi_rows import assert_kpi_matches, kpi_rows, registered_kpis
 
 MARTS = ["kpi_customer_economics", "kpi_expansion_campaigns"]
-KPIS = ["clv_trailing_12m", "clv_trailing_12m_lifetime_months", "ltv_to_cac",
-        "cross_sell_upsell_campaign_success"]
+KPIS = registered_kpis(*MARTS)
 
 
 @pytest.fixture(scope="module")

@@ -452,7 +452,7 @@ def test_format_gap_in_points_and_units():
 def test_report_is_one_self_contained_file(build, tmp_path):
     path = write_report(build.database, tmp_path / "report")
     page = path.read_text(encoding="utf-8")
-    assert page.count("Plotly.newPlot") == 6
+    assert page.count("Plotly.newPlot") == 7  # 6 charts and the conversion trend
     assert len(re.findall(r"plotly\.js v\d", page)) == 1  # the library inlined once
     assert "<script src=" not in page
     leads = expected_pooled(build, "leads_created", "month", ("all", "all"))
@@ -500,4 +500,4 @@ def test_dashboard_handles_all_null_and_empty_cuts(cac_channel_cut):
 
 def test_report_is_written_with_all_null_and_empty_cuts(cac_channel_cut, tmp_path):
     page = write_report(cac_channel_cut[0], tmp_path / "report").read_text(encoding="utf-8")
-    assert page.count("Plotly.newPlot") == 6
+    assert page.count("Plotly.newPlot") == 7  # 6 charts and the conversion trend

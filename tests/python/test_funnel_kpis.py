@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from funnel_oracle import funnel_kpis
-from kpi_rows import assert_kpi_matches, kpi_rows
+from kpi_rows import assert_kpi_matches, kpi_rows, registered_kpis
 
-FUNNEL_KPIS = [
-    "leads_created", "mqls", "sqls", "opportunities_created", "customers_won",
-    "lead_to_mql_rate", "mql_to_sql_rate", "sql_to_opportunity_rate", "lead_to_customer_rate",
-    "opportunity_win_rate", "mql_rejection_rate",
-    "stage_duration_days", "stage_duration_days_median",
-    "open_stage_spells", "open_stage_spell_age_days",
-    "lead_to_close_days", "lead_to_close_days_median",
-    "sales_cycle_days", "sales_cycle_days_median",
-]
+FUNNEL_KPIS = registered_kpis("kpi_funnel_stage_counts", "kpi_funnel_conversion_rates",
+                              "kpi_mql_rejections", "kpi_stage_durations", "kpi_sales_cycle")
 
 
 @pytest.fixture(scope="module")

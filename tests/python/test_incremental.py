@@ -18,6 +18,7 @@ import pytest
 from b2bkpi.generate import generate
 from b2bkpi.load import RawDataError, load_folder
 from conftest import run_dbt
+from kpi_rows import registered_kpis
 
 SEED, LEADS, DAYS = 7, 600, 3
 START, END = dt.date(2024, 7, 1), dt.date(2025, 6, 30)
@@ -30,7 +31,7 @@ FIRST_INCREMENT_DAY = END - dt.timedelta(days=DAYS - 1)
 KEPT_CREDITS = "fct_attribution"
 TOUCH_COLUMNS = ["attribution_model", "touchpoint_id", "touched_at", "channel", "campaign",
                  "platform"]
-CREDIT_KPIS = {"marketing_roi", "roas", "unattributed_revenue_share"}
+CREDIT_KPIS = set(registered_kpis("kpi_attribution"))
 READS_KEPT_CREDITS = {"kpi_attribution", "kpi_values"}
 
 

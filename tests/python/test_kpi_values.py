@@ -72,6 +72,19 @@ def test_scorecard_compares_totals_with_targets(build):
     assert (expected == with_target["is_on_target"]).all()
 
 
+def test_rep_rows_are_labelled_with_the_reps_name(build, kpi_values):
+    """dimension_label: the Salesforce user's name (from the truth) on rep rows, the value
+    itself on every other row."""
+    names = pd.read_parquet(build.truth / "clean" / "salesforce" / "user.parquet")
+    name_of = dict(zip(names["id"], names["name"]))
+    reps = kpi_values[kpi_values["dimension_name"] == "rep"]
+    assert len(reps) and reps["dimension_value"].isin(name_of).any()
+    expected = reps["dimension_value"].map(lambda rep_id: name_of.get(rep_id, rep_id))
+    assert (reps["dimension_label"] == expected).all()
+    others = kpi_values[kpi_values["dimension_name"] != "rep"]
+    assert (others["dimension_label"] == others["dimension_value"]).all()
+
+
 def test_kpi_values_ids_are_the_registered_ones(build, kpi_values):
     assert set(kpi_values.kpi_id) == set(BUILT)
     assert not set(kpi_values.kpi_id) & set(NOT_BUILT)

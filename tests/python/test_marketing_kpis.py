@@ -6,17 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpi_rows import assert_kpi_matches, kpi_rows
+from kpi_rows import assert_kpi_matches, kpi_rows, registered_kpis
 from marketing_oracle import marketing_kpis
 
-KPI_MODELS = {
-    "kpi_web_sessions": ["sessions", "avg_session_duration_s", "bounce_rate", "engagement_rate",
-                         "site_conversion_rate", "landing_page_conversion_rate"],
-    "kpi_email": ["email_open_rate", "email_click_through_rate", "email_click_to_open_rate",
-                  "email_unsubscribe_rate", "email_bounce_rate"],
-    "kpi_social": ["social_followers", "social_engagements", "social_engagement_rate"],
-    "kpi_ads": ["ad_impressions", "ad_clicks", "ad_ctr", "ad_cpc", "ad_spend"],
-}
+KPI_MODELS = {model: registered_kpis(model)
+              for model in ("kpi_web_sessions", "kpi_email", "kpi_social", "kpi_ads")}
 CASES = [(model, kpi_id) for model, kpi_ids in KPI_MODELS.items() for kpi_id in kpi_ids]
 
 

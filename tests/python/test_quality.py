@@ -4,8 +4,10 @@ naming the check."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -110,3 +112,30 @@ def test_an_email_in_a_mart_is_an_error(tmp_path):
          "1 rows, e.g. 'leads_export.email: Mario.Rossi@example.it' (1)"),
         ("no mart column named like PII", "1 rows, e.g. 'email' (1)"),
     }
+
+
+# an asset the browser fetches: a script, a stylesheet, an image, a CSS url(); links to
+# web pages (<a href>) are not assets
+ASSET_URL = re.compile(
+    r"""(<script[^>]*\ssrc=|<link[^>]*\shref=|<img[^>]*\ssrc=|url\()["']?https?://""")
+
+
+def test_data_docs_load_nothing_from_the_network(tmp_path):
+    database = _warehouse(
+        tmp_path / "wh.duckdb",
+        "create table marts.kpi_values as select * from (values"
+        " ('lead_to_mql_rate', 'month', date '2024-01-01', 'all', 'all', 1.5, 'ratio'))"
+        " as t(kpi_id, period_grain, period_start, dimension_name, dimension_value, value, unit)")
+    outcome = run_suites(database, tmp_path / "docs", layers=("marts",), log=_quiet)
+    site = outcome.docs_index.parent
+    files = [*site.rglob("*.html"), *site.rglob("*.css")]
+    assert len(files) > 2
+    online = {str(f.relative_to(site)): ASSET_URL.findall(f.read_text()) for f in files}
+    assert not {name: found for name, found in online.items() if found}
+    index = outcome.docs_index.read_text()
+    assert "static/styles/data_docs_offline.css" in index
+    # the index's tables are HTML, not left for bootstrap-table's JavaScript to fill: each
+    # suite's validation page is linked from it
+    linked = {unquote(href) for href in re.findall(r'href="(validations/[^"]+)"', index)}
+    assert linked == {page.relative_to(site).as_posix()
+                      for page in site.glob("validations/**/*.html")}

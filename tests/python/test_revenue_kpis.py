@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kpi_rows import assert_kpi_matches, kpi_rows
+from kpi_rows import assert_kpi_matches, kpi_rows, registered_kpis
 from revenue_oracle import revenue_kpis
 
 MARTS = ["kpi_acquisition_cost", "kpi_customer_value", "kpi_retention", "kpi_abm_customers"]
-REVENUE_KPIS = [
-    "cost_per_lead", "cost_per_opportunity", "cac", "cac_marketing", "cac_paid",
-    "cac_payback_months", "revenue", "clv", "clv_historical", "clv_lifetime_months",
-    "customer_retention_rate", "customer_churn_rate", "expansion_rate",
-    "net_revenue_retention", "gross_revenue_retention",
-    "abm_retention", "abm_expansion", "abm_clv",
-]
+REVENUE_KPIS = registered_kpis(*MARTS)
 
 
 @pytest.fixture(scope="module")

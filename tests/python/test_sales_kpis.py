@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from kpi_rows import assert_kpi_matches, close, kpi_rows
+from kpi_rows import assert_kpi_matches, close, kpi_rows, registered_kpis
 from sales_oracle import (lead_grades, lead_scores, prioritisation_kpis, priority_queue,
                           sales_activity_kpis)
 
-KPI_MODELS = {
-    "sales_activities": "kpi_sales_activities",
-    "activities_per_opportunity": "kpi_sales_activities",
-    "priority_coverage": "kpi_lead_prioritisation",
-    "lead_score": "kpi_lead_prioritisation",
-    "lead_grade": "kpi_lead_prioritisation",
-}
+KPI_MODELS = {kpi_id: model for model in ("kpi_sales_activities", "kpi_lead_prioritisation")
+              for kpi_id in registered_kpis(model)}
 
 
 @pytest.fixture(scope="module")

@@ -181,3 +181,24 @@ def test_metric_matches_kpi_values(metricflow, build, case):
             wrong = [(key, actual[key], expected[key]) for key in expected
                      if actual[key] != expected[key]]
         assert not wrong, f"{metric} differs from kpi_values ({kpi_id}): {wrong[:5]}"
+
+
+def test_mf_order_and_limit_as_docs_bi_shows(metricflow):
+    """docs/bi.md's example: the channels and months with the most leads first."""
+    output = metricflow.root / "ordered.csv"
+    result = metricflow.run("query", "--metrics", "leads_created", "--group-by",
+                            "metric_time__month,channel", "--order", "-leads_created",
+                            "--limit", "5", "--csv", str(output))
+    assert result.returncode == 0 and output.exists(), result.stdout[-3000:] + result.stderr
+    frame = pd.read_csv(output)
+    assert len(frame) == 5
+    assert frame["leads_created"].is_monotonic_decreasing
+    assert metricflow.query(["leads_created"], ["metric_time__month", "channel"])[
+        "leads_created"].max() == frame["leads_created"].iloc[0]
+
+
+def test_the_time_spine_is_out_of_the_marts(build):
+    """A BI user browsing the marts schema sees the marts; MetricFlow's spine is elsewhere."""
+    schemas = build.query("select table_schema from information_schema.tables"
+                          " where table_name = 'metricflow_time_spine'")["table_schema"]
+    assert list(schemas) == ["semantic"]

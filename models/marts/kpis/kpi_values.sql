@@ -1,6 +1,14 @@
 -- Every KPI in one long table: the shape BI tools, the scorecard and the tests read.
 -- The KPI models and the optional sources each needs are listed in macros/kpi_models.sql.
-with unioned as (
+-- dimension_label is what a BI user reads: the rep's name on rep rows (dim_reps), the
+-- dimension's value on every other row.
+with reps as (
+
+    select * from {{ ref('dim_reps') }}
+
+),
+
+unioned as (
 
     {% for kpi_model in built_kpi_models() %}
     {%- if not loop.first %}
@@ -8,6 +16,23 @@ with unioned as (
     {%- endif %}
     select * from {{ ref(kpi_model) }}
     {% endfor %}
+
+),
+
+labelled as (
+
+    select
+        unioned.*,
+        case
+            when unioned.dimension_name = 'rep'
+                then coalesce(reps.rep_name, unioned.dimension_value)
+            else unioned.dimension_value
+        end as dimension_label
+    from unioned
+    left join reps
+        on
+            unioned.dimension_name = 'rep'
+            and unioned.dimension_value = reps.rep_id
 
 )
 
@@ -17,8 +42,9 @@ select
     period_start,
     dimension_name,
     dimension_value,
+    dimension_label,
     value,
     numerator,
     denominator,
     unit
-from unioned
+from labelled

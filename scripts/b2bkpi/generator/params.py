@@ -26,6 +26,9 @@ Messiness: 2 % re-sync duplicates per Fivetran table, 5 % picklist casing, 30 % 
 case and 10 % padded with spaces.
 """
 
+# ---- the sample (`make run`, `b2bkpi run` without a raw folder, `b2bkpi generate`'s defaults)
+SAMPLE = {"seed": 42, "leads": 5000, "start": "2024-01-01", "end": "2025-12-31"}
+
 # ---- company and calendar ---------------------------------------------------------------
 CORPORATE_CURRENCY = "EUR"
 FX_START = {"USD": 1.08, "GBP": 0.855, "CHF": 0.95}  # units per 1 EUR in the first month
