@@ -36,55 +36,20 @@ validated as (
         end as _reject_reason
     from source_rows
 
-),
-
-{# Only the keys with several usable versions need the window: ranking every row (most keys
-    have a single version) sorted the whole wide table, 7.7 GB of DuckDB's memory for
-    Segment's 6.4 M pages at 200,000 leads. A key with at most one usable version ranks 1. #}
-{%- set version_rank -%}
-    row_number() over (
-            partition by _record_key, _reject_reason is null
-            order by {{ version_order }} desc nulls last
-        )
-{%- endset -%}
-versioned_keys as (
-
-    select _record_key
-    from validated
-    where _reject_reason is null
-    group by _record_key
-    having count(*) > 1
-
 )
 
 select
     *,
-    {{ raw_row_disposition('1', deleted_when) }}
-from validated
-where not exists (
-    select 1 from versioned_keys
-    where versioned_keys._record_key = validated._record_key
-)
-union all
-select
-    *,
-    {{ raw_row_disposition(version_rank, deleted_when) }}
-from validated
-where exists (
-    select 1 from versioned_keys
-    where versioned_keys._record_key = validated._record_key
-)
-{%- endmacro %}
-
-
-{#- A row's disposition, given its rank among its key's usable versions (1 = the newest). -#}
-{% macro raw_row_disposition(version_rank, deleted_when) -%}
     case
         when _reject_reason is not null then 'rejected'
-        when {{ version_rank }} > 1 then 'duplicate'
+        when row_number() over (
+            partition by _record_key, _reject_reason is null
+            order by {{ version_order }} desc nulls last
+        ) > 1 then 'duplicate'
         when {{ deleted_when }} then 'deleted'
         else 'staged'
     end as _row_disposition
+from validated
 {%- endmacro %}
 
 
