@@ -1,9 +1,16 @@
-"""One generated data set, loaded and built once per test session."""
+"""One generated data set per seed, loaded and built once per test session.
+
+`make test` runs pytest on two workers (pytest-xdist, `-n 2`) with the scheduler below: the
+tests are handed out in groups, the seed of the session build a test reads (so that each seed
+is built once, by one worker) or else the test's module (so that its module-scoped fixtures
+are set up once), and the groups that run the pipeline first, so that no long one starts
+last."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,6 +20,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from xdist.scheduler import LoadScopeScheduling
+
 from b2bkpi.generate import generate
 from b2bkpi.load import load_folder
 
@@ -21,6 +30,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEEDS, LEADS = (7, 13), 2500
 START, END = dt.date(2022, 1, 1), dt.date(2025, 6, 30)
 AS_OF = pd.Timestamp("2025-07-01 00:00:00")
+# the modules (after the seeds' groups) whose fixtures run the pipeline, longest first
+LONG_MODULES = ("test_run_safety.py", "test_incremental.py", "test_cli.py",
+                "test_bad_input.py", "test_channel_mapping.py")
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,14 @@ def run_dbt(database: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
 
 
-@pytest.fixture(scope="session", params=SEEDS, ids=[f"seed{seed}" for seed in SEEDS])
+def _seed_id(seed: int) -> str:
+    return f"seed{seed}"
+
+
+SEED_ID = re.compile(r"(?<=[\[-])seed\d+(?=[\]-])")  # a `build` parameter in a test's id
+
+
+@pytest.fixture(scope="session", params=SEEDS, ids=[_seed_id(seed) for seed in SEEDS])
 def build(request, tmp_path_factory) -> Build:
     folder = tmp_path_factory.mktemp(f"pipeline_seed{request.param}")
     raw, truth, database = folder / "raw", folder / "truth", folder / "warehouse.duckdb"
@@ -55,3 +74,37 @@ def build(request, tmp_path_factory) -> Build:
     result = run_dbt(database, "build", "--vars", f"{{lifecycle_as_of: '{AS_OF}'}}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return Build(database, raw, truth, AS_OF, folder / "target")
+
+
+def _group(nodeid: str) -> str:
+    """The seed of the build a test reads, else its module."""
+    seed = SEED_ID.search(nodeid.partition("::")[2])
+    return seed.group() if seed else nodeid.partition("::")[0]
+
+
+def _rank(group: str) -> int:
+    if group in map(_seed_id, SEEDS):
+        return 0
+    name = Path(group).name
+    return 1 + (LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES))
+
+
+class GroupScheduling(LoadScopeScheduling):
+    """xdist's load-by-scope with our groups as the scopes, the longest handed out first.
+    (xdist's own `--dist loadgroup` renames the tests' ids, which pytest 9 ignores.)"""
+
+    _ordered = False
+
+    def _split_scope(self, nodeid: str) -> str:
+        return _group(nodeid)
+
+    def _assign_work_unit(self, node) -> None:
+        if not self._ordered:
+            for scope in sorted(self.workqueue, key=_rank):
+                self.workqueue.move_to_end(scope)
+            self._ordered = True
+        super()._assign_work_unit(node)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return GroupScheduling(config, log)
