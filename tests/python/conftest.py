@@ -20,8 +20,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from xdist.scheduler import LoadScopeScheduling
-
 from b2bkpi.generate import generate
 from b2bkpi.load import load_folder
 
@@ -89,22 +87,31 @@ def _rank(group: str) -> int:
     return 1 + (LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES))
 
 
-class GroupScheduling(LoadScopeScheduling):
-    """xdist's load-by-scope with our groups as the scopes, the longest handed out first.
-    (xdist's own `--dist loadgroup` renames the tests' ids, which pytest 9 ignores.)"""
+class GroupScheduling:
+    """pytest-xdist's hook: its load-by-scope scheduling with our groups as the scopes, the
+    longest handed out first. (xdist's own `--dist loadgroup` renames the tests' ids, which
+    pytest 9 ignores.)"""
 
-    _ordered = False
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        from xdist.scheduler import LoadScopeScheduling
 
-    def _split_scope(self, nodeid: str) -> str:
-        return _group(nodeid)
+        class Scheduling(LoadScopeScheduling):
+            ordered = False
 
-    def _assign_work_unit(self, node) -> None:
-        if not self._ordered:
-            for scope in sorted(self.workqueue, key=_rank):
-                self.workqueue.move_to_end(scope)
-            self._ordered = True
-        super()._assign_work_unit(node)
+            def _split_scope(self, nodeid: str) -> str:
+                return _group(nodeid)
+
+            def _assign_work_unit(self, node) -> None:
+                if not self.ordered:
+                    for scope in sorted(self.workqueue, key=_rank):
+                        self.workqueue.move_to_end(scope)
+                    self.ordered = True
+                super()._assign_work_unit(node)
+
+        return Scheduling(config, log)
 
 
-def pytest_xdist_make_scheduler(config, log):
-    return GroupScheduling(config, log)
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(GroupScheduling(), "b2bkpi-group-scheduling")
