@@ -9,12 +9,15 @@ last."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -28,6 +31,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SEEDS, LEADS = (7, 13), 2500
 START, END = dt.date(2022, 1, 1), dt.date(2025, 6, 30)
 AS_OF = pd.Timestamp("2025-07-01 00:00:00")
+# the small sample of the `b2bkpi run` tests (test_cli.py, test_run_safety.py)
+SMALL = {"seed": 7, "n_leads": 300, "start": dt.date(2025, 1, 1), "end": dt.date(2025, 6, 30)}
+SMALL_AS_OF = "2025-07-01"
 # the modules (after the seeds' groups) whose fixtures run the pipeline, longest first
 LONG_MODULES = ("test_run_safety.py", "test_incremental.py", "test_cli.py",
                 "test_bad_input.py", "test_channel_mapping.py")
@@ -56,6 +62,63 @@ def run_dbt(database: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
 
 
+def run_b2bkpi(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """`b2bkpi run` on `folder`'s warehouse (wh.duckdb), as a user would start it; its run
+    folders in `folder`/runs and dbt's target in `folder`/target."""
+    env = {**os.environ, "DBT_TARGET_PATH": str(folder / "target")}
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("b2bkpi")), "run", *args, "--as-of", SMALL_AS_OF,
+         "--database", str(folder / "wh.duckdb"), "--runs-dir", str(folder / "runs")],
+        env=env, capture_output=True, text=True, timeout=600)
+
+
+def built_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder made by `make` once per session, however many xdist workers ask for it: the
+    first one makes it (under a file lock in the workers' shared temporary folder), the others
+    wait for it. Read only: copy it to change it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+@dataclass(frozen=True)
+class SmallRun:
+    """One `b2bkpi run` on the small sample's base (raw/base; raw/day_1 is its next day)."""
+    folder: Path  # raw/, truth/, wh.duckdb, runs/, target/
+    result: subprocess.CompletedProcess
+
+    def copy(self, destination: Path) -> Path:
+        """The whole folder copied to `destination`, for a test that changes it."""
+        shutil.copytree(self.folder, destination, symlinks=True)
+        return destination
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory) -> SmallRun:
+    def make(folder: Path) -> None:
+        generate(folder / "raw", folder / "truth", **SMALL, log=lambda message: None,
+                 daily_increments=1)
+        result = run_b2bkpi(folder, "--raw", str(folder / "raw" / "base"))
+        for name in ("returncode", "stdout", "stderr"):
+            (folder.parent / f"small_run.{name}").write_text(str(getattr(result, name)))
+
+    folder = built_once(tmp_path_factory, "small_run", make)
+    returncode, stdout, stderr = (
+        (folder.parent / f"small_run.{name}").read_text()
+        for name in ("returncode", "stdout", "stderr"))
+    return SmallRun(folder, subprocess.CompletedProcess(
+        "b2bkpi run", int(returncode), stdout, stderr))
+
+
 def _seed_id(seed: int) -> str:
     return f"seed{seed}"
 
@@ -72,6 +135,13 @@ def build(request, tmp_path_factory) -> Build:
     result = run_dbt(database, "build", "--vars", f"{{lifecycle_as_of: '{AS_OF}'}}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return Build(database, raw, truth, AS_OF, folder / "target")
+
+
+# `pytestmark = FIRST_SEED_ONLY` in a module whose tests check what the build is made of
+# (columns, docs, configurations), which no seed's data changes; the numbers (the oracles)
+# are checked on every seed
+FIRST_SEED_ONLY = pytest.mark.parametrize("build", SEEDS[:1], ids=[_seed_id(SEEDS[0])],
+                                          indirect=True)
 
 
 def _group(nodeid: str) -> str:
