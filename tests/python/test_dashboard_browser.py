@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import FIRST_SEED_ONLY
 from playwright.sync_api import Page, expect, sync_playwright
 from test_dashboard import PERIOD, busiest_rep, expected_pooled, rep_name
 
@@ -21,6 +22,7 @@ from b2bkpi.dashboard import charts, data
 from b2bkpi.dashboard.__main__ import streamlit_command
 
 CHANNEL = "paid_search"
+pytestmark = FIRST_SEED_ONLY  # the page's behaviour; test_dashboard.py checks its numbers per seed
 
 
 def _free_port() -> int:
