@@ -28,7 +28,7 @@ lint: setup ## sqlfluff over the models
 
 test: setup ## the whole test suite: lint, then pytest (dbt build and oracle included)
 	$(BIN)/b2bkpi lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2  # two workers (tests/python/conftest.py groups the tests)
 
 dashboard: setup ## serve the KPI dashboard on http://localhost:8501 (data/warehouse.duckdb)
 	$(BIN)/b2bkpi dashboard --database data/warehouse.duckdb

@@ -6,33 +6,25 @@ import datetime as dt
 import fcntl
 import inspect
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import typer
+from conftest import SMALL_AS_OF as AS_OF
+from conftest import run_b2bkpi
 from typer.testing import CliRunner
 
 from b2bkpi import cli, pipeline
-from b2bkpi.generate import generate
 
 COMMANDS = ["generate", "load", "build", "check", "report", "run", "export-marts", "bench",
             "lint"]
-SMALL = {"seed": 7, "n_leads": 300, "start": dt.date(2025, 1, 1), "end": dt.date(2025, 6, 30)}
-AS_OF = "2025-07-01"
 
 
 def invoke(*args: str):
     # wide enough that rich does not wrap the help's lines
     return CliRunner().invoke(cli.app, list(args), env={"COLUMNS": "200"})
-
-
-def b2bkpi_command() -> str:
-    return str(Path(sys.executable).with_name("b2bkpi"))
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -145,21 +137,10 @@ def test_an_unexpected_error_exits_1_with_its_traceback(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def full_run(tmp_path_factory):
-    """One `b2bkpi run` on a small sample's base, as a user would start it."""
-    folder = tmp_path_factory.mktemp("cli_run")
-    generate(folder / "raw", folder / "truth", **SMALL, log=lambda message: None,
-             daily_increments=1)
-    return folder, run_command(folder, "--raw", str(folder / "raw" / "base"))
-
-
-def run_command(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """`b2bkpi run` as a CI job starts it: stdout is a pipe, not a terminal."""
-    env = {**os.environ, "DBT_TARGET_PATH": str(folder / "target")}
-    return subprocess.run(
-        [b2bkpi_command(), "run", *args, "--as-of", AS_OF, "--database",
-         str(folder / "wh.duckdb"), "--runs-dir", str(folder / "runs")],
-        env=env, capture_output=True, text=True, timeout=600)
+def full_run(small_run, tmp_path_factory):
+    """One `b2bkpi run` on a small sample's base, as a user would start it (the session's,
+    copied: this module runs the next day on it)."""
+    return small_run.copy(tmp_path_factory.mktemp("cli") / "run"), small_run.result
 
 
 def _raw_pages(database: Path) -> int:
@@ -234,7 +215,7 @@ def test_an_incremental_run_appends_the_next_day(full_run):
     folder, first = full_run
     assert first.returncode == 0
     pages_before = _raw_pages(folder / "wh.duckdb")
-    result = run_command(folder, "--incremental", str(folder / "raw" / "day_1"), "--verbose")
+    result = run_b2bkpi(folder, "--incremental", str(folder / "raw" / "day_1"), "--verbose")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "--full-refresh" not in result.stdout and "published" in result.stdout
     assert _raw_pages(folder / "wh.duckdb") > pages_before

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIRST_SEED_ONLY
 from playwright.sync_api import Page, expect, sync_playwright
 from test_dashboard import PERIOD, expected_pooled, rep_name
 
@@ -23,6 +24,7 @@ from b2bkpi import registry
 from b2bkpi.browser import CHROMIUM_ARGS, ensure_chromium
 from b2bkpi.dashboard import charts, data
 CHANNEL, SEGMENT = "paid_search", "50-249"
+pytestmark = FIRST_SEED_ONLY  # the page's behaviour; test_dashboard.py checks its numbers per seed
 
 
 def _free_port() -> int:
@@ -32,9 +34,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def dashboard_url(build, request, tmp_path) -> Iterator[str]:
-    if request.node.callspec.id != "seed7":
-        pytest.skip("the browser test runs on one seed (seed 7)")
+def dashboard_url(build, tmp_path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "streamlit.log").open("w")
     # the CLI command, which runs Streamlit as its child

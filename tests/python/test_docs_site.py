@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import AS_OF, run_dbt
+from conftest import AS_OF, FIRST_SEED_ONLY, run_dbt
 
 from b2bkpi import registry
 
@@ -25,6 +25,7 @@ DESCRIBED_LAYERS = ("staging/", "intermediate/", "marts/", "semantic/")
 # except staging's audit layer (base_*): raw columns passed through as loaded, plus the row
 # disposition, which its YAML does describe
 AUDIT_LAYER = "/base/"
+pytestmark = FIRST_SEED_ONLY  # the columns and docs do not change with the data
 
 
 @dataclass(frozen=True)

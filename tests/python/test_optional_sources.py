@@ -10,7 +10,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from b2bkpi.load import load_folder
-from conftest import AS_OF, run_dbt
+from conftest import AS_OF, FIRST_SEED_ONLY, run_dbt
 
 OPTIONAL_SOURCES = ["marketo", "segment", "google_ads", "linkedin_ads", "facebook_ads",
                     "social", "finance", "surveys"]
@@ -18,6 +18,7 @@ FUNNEL_KPIS = ["leads_created", "mqls", "lead_to_mql_rate", "opportunity_win_rat
                "sales_cycle_days", "stage_duration_days"]
 NEEDS_A_MISSING_SOURCE = ["sessions", "email_open_rate", "social_engagement_rate", "ad_spend",
                           "cac", "enps"]
+pytestmark = FIRST_SEED_ONLY  # which models read which source does not change with the data
 
 
 @pytest.fixture(scope="module")

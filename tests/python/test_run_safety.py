@@ -3,7 +3,6 @@ succeeds; a second run against a warehouse another run is writing is refused."""
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -16,24 +15,23 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SMALL_AS_OF
 
 from b2bkpi import pipeline
-from b2bkpi.generate import generate
 
-SMALL = {"seed": 7, "n_leads": 300, "start": dt.date(2025, 1, 1), "end": dt.date(2025, 6, 30)}
 TIMEOUT = 300
 
 
 class Warehouse:
     def __init__(self, folder: Path):
         self.folder = folder
-        self.raw = folder / "raw"
+        self.raw = folder / "raw" / "base"
         self.database = folder / "wh.duckdb"
         self.env = {**os.environ, "DBT_TARGET_PATH": str(folder / "target")}
 
     def command(self) -> list[str]:
         return [str(Path(sys.executable).with_name("b2bkpi")), "run", "--raw", str(self.raw),
-                "--as-of", "2025-07-01", "--database", str(self.database)]
+                "--as-of", SMALL_AS_OF, "--database", str(self.database)]
 
     def start(self) -> subprocess.Popen:
         """A run in its own process group (so that killing it kills its dbt too)."""
@@ -88,13 +86,11 @@ def lock_is_free(database: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Warehouse:
-    """A small sample, run once so that the warehouse has marts."""
-    built = Warehouse(tmp_path_factory.mktemp("run_safety"))
-    generate(built.raw, built.folder / "truth", **SMALL, log=lambda message: None)
-    result = built.run()
+def warehouse(small_run, tmp_path_factory) -> Warehouse:
+    """A small sample, run once so that the warehouse has marts (the session's, copied)."""
+    result = small_run.result
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return built
+    return Warehouse(small_run.copy(tmp_path_factory.mktemp("run_safety") / "run"))
 
 
 def test_a_run_killed_mid_build_leaves_the_marts_intact(warehouse):

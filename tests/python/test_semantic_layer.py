@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_DIR
+from conftest import FIRST_SEED_ONLY, PROJECT_DIR
 
 MF = str(Path(sys.executable).with_name("mf"))
 MF_TIMEOUT_S = 120
+pytestmark = FIRST_SEED_ONLY  # the metrics' definitions against kpi_values': one build shows a gap
 
 
 @dataclass(frozen=True)
