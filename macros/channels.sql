@@ -2,7 +2,7 @@
     case, letters and digits only, one trailing 's' dropped, so 'Events', 'event' and 'EVENT'
     are one key, and so are 'Trade Shows', 'trade_show' and 'Tradeshow'. -#}
 {% macro channel_key(value) -%}
-    regexp_replace(regexp_replace(lower({{ value }}), '[^a-z0-9]', '', 'g'), 's$', '')
+    regexp_replace({{ regexp_replace_all('lower(' ~ value ~ ')', "'[^a-z0-9]'", "''") }}, 's$', '')
 {%- endmacro %}
 
 {#- The canonical channel of a raw value of a source field (both SQL expressions; columns

@@ -1,0 +1,163 @@
+"""Load a folder of raw files (`<source>/<table>.parquet|csv`) into local Spark tables.
+
+The same checks as the DuckDB loader (`b2bkpi.load`): every file is validated against the raw
+contract before anything is written. DuckDB reads and casts each file and writes it as Parquet
+(timestamps as UTC instants, unsigned and huge integers as Spark's signed types); Spark copies
+each into a managed Parquet table, one database per source, under the warehouse folder of the
+dbt profile's `spark` output (B2B_SPARK_WAREHOUSE). Spark has no transactions: all files are
+checked and converted first, so a bad file leaves the tables as they were; a table is replaced
+in one `create or replace`-like step (drop, then create as select).
+
+The Spark session is configured from the `server_side_parameters` of the profile's `spark`
+output, so the loader and dbt see the same warehouse, metastore and time zone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import jinja2
+import yaml
+
+from b2bkpi.java import ensure_java
+from b2bkpi.load import RawDataError, check, discover
+from b2bkpi.sql import identifier
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROFILES = PROJECT_DIR / "profiles" / "profiles.yml"
+
+# DuckDB column type (without parameters) -> what it is written to Parquet as, so that Spark
+# reads a type it has; anything not listed is written as text
+_PARQUET_TYPES = {
+    "VARCHAR": None,
+    "BOOLEAN": None,
+    "TINYINT": None,
+    "SMALLINT": None,
+    "INTEGER": None,
+    "BIGINT": None,
+    "UTINYINT": "smallint",
+    "USMALLINT": "integer",
+    "UINTEGER": "bigint",
+    "UBIGINT": "decimal(20, 0)",
+    "HUGEINT": "decimal(38, 0)",
+    "FLOAT": None,
+    "DOUBLE": None,
+    "DATE": None,
+    # Spark's timestamp is an instant: written with a zone (the session runs in UTC)
+    "TIMESTAMP": "timestamptz",
+    "TIMESTAMP_S": "timestamptz",
+    "TIMESTAMP_MS": "timestamptz",
+    "TIMESTAMP_NS": "timestamptz",
+    "TIMESTAMP WITH TIME ZONE": None,
+}
+
+
+def session_parameters(environ=os.environ) -> dict[str, str]:
+    """The Spark settings of the dbt profile's `spark` output, its `env_var`s rendered."""
+    profile = yaml.safe_load(PROFILES.read_text())
+    parameters = profile["b2b_kpi"]["outputs"]["spark"]["server_side_parameters"]
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in environ:
+            return environ[name]
+        if default is None:
+            raise RuntimeError(f"{PROFILES}: env var {name} is not set")
+        return default
+
+    render = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return {key: render.from_string(str(value)).render(env_var=env_var)
+            for key, value in parameters.items()}
+
+
+def spark_session(environ=os.environ):
+    """A local SparkSession configured like dbt's (Java 17 installed first when missing)."""
+    ensure_java()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in session_parameters(environ).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _parquet_select(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """A select over `query` whose columns all have a Spark-readable Parquet type."""
+    expressions = []
+    for name, duck_type, *_ in con.execute(f"describe {query}").fetchall():
+        quoted = identifier(name)
+        if duck_type.startswith("DECIMAL") or _PARQUET_TYPES.get(duck_type, "") is None:
+            expressions.append(quoted)
+        else:
+            target = _PARQUET_TYPES.get(duck_type) or "varchar"
+            expressions.append(f"cast({quoted} as {target}) as {quoted}")
+    return f"select {', '.join(expressions)} from ({query})"
+
+
+def _spark_name(*parts: str) -> str:
+    return ".".join("`" + part.replace("`", "``") + "`" for part in parts)
+
+
+def load_folder(folder: Path, schemas: dict[str, str] | None = None, log=print,
+                environ=os.environ) -> dict[str, int]:
+    """Check every file of `folder`, then load them all into Spark, one database per source.
+
+    `schemas` maps a source to the database it lands in (default: the source name). Returns
+    the row count per `<database>.<table>`.
+    """
+    schemas = schemas or {}
+    raw_files = discover(Path(folder))
+    duck = duckdb.connect()
+    duck.execute("set TimeZone = 'UTC'")
+    started = time.perf_counter()
+    selects = [(raw, check(duck, raw)) for raw in raw_files]
+    for raw, _ in selects:
+        if raw.contract is None:
+            log(f"  note: {raw.path} is not in the raw contract; loaded as it is")
+    log(f"  checked {len(selects)} files in {time.perf_counter() - started:.1f}s")
+    with tempfile.TemporaryDirectory(prefix="b2b_spark_landing_") as landing:
+        files = []
+        for raw, select_list in selects:
+            path = Path(landing) / raw.source / f"{raw.table}.parquet"
+            path.parent.mkdir(exist_ok=True)
+            query = _parquet_select(duck, f"select\n    {select_list}\nfrom {raw.reader}")
+            duck.execute(f"copy ({query}) to '{path}' (format parquet)")
+            files.append((raw, path))
+        duck.close()
+        log(f"  converted {len(files)} files to Parquet in {time.perf_counter() - started:.1f}s")
+        spark = spark_session(environ)
+        counts: dict[str, int] = {}
+        for raw, path in files:
+            database = schemas.get(raw.source, raw.source)
+            target = _spark_name(database, raw.table)
+            spark.sql(f"create database if not exists {_spark_name(database)}")
+            spark.sql(f"drop table if exists {target}")
+            spark.sql(f"create table {target} using parquet as "
+                      f"select * from parquet.{_spark_name(str(path))}")
+            counts[f"{database}.{raw.table}"] = spark.table(target).count()
+            log(f"  loaded {database}.{raw.table:<28} {counts[f'{database}.{raw.table}']:>10,}"
+                f" rows  ({time.perf_counter() - started:.1f}s)")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="folder laid out as <source>/<table>.parquet|csv")
+    args = parser.parse_args(argv)
+    try:
+        load_folder(args.folder)
+    except RawDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
