@@ -37,6 +37,34 @@
     {{ return(dbt.spark__create_csv_table(spark_seed_model(model), agate_table)) }}
 {%- endmacro %}
 
+{#- dbt-spark's session method pastes seed values into the insert unescaped (an apostrophe, as
+    in "the lead's disqualification reason", breaks it), so the values are written here as
+    escaped literals instead of bindings. -#}
 {% macro spark__load_csv_rows(model, agate_table) -%}
-    {{ return(dbt.spark__load_csv_rows(spark_seed_model(model), agate_table)) }}
+    {%- set column_types = spark_seed_model(model)['config']['column_types'] -%}
+    {%- set types = [] -%}
+    {%- for column in agate_table.column_names -%}
+        {%- do types.append(column_types.get(column, adapter.convert_type(agate_table, loop.index0))) -%}
+    {%- endfor -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {%- for row in chunk %}
+            (
+                {%- for value in row -%}
+                    {%- if value is none -%}
+                        cast(null as {{ types[loop.index0] }})
+                    {%- else -%}
+                        cast('{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}' as {{ types[loop.index0] }})
+                    {%- endif -%}
+                    {%- if not loop.last %}, {% endif -%}
+                {%- endfor -%}
+            ){%- if not loop.last %},{% endif -%}
+            {%- endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.first %}{% do statements.append(sql) %}{% endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
 {%- endmacro %}

@@ -4,9 +4,9 @@ The same checks as the DuckDB loader (`b2bkpi.load`): every file is validated ag
 contract before anything is written. DuckDB reads and casts each file and writes it as Parquet
 (timestamps as UTC instants, unsigned and huge integers as Spark's signed types); Spark copies
 each into a managed Parquet table, one database per source, under the warehouse folder of the
-dbt profile's `spark` output (B2B_SPARK_WAREHOUSE). Spark has no transactions: all files are
-checked and converted first, so a bad file leaves the tables as they were; a table is replaced
-in one `create or replace`-like step (drop, then create as select).
+dbt profile's `spark` output (B2B_SPARK_WAREHOUSE). Spark has no transactions: every file is
+checked and converted before the first table is touched, so a bad file leaves the tables as
+they were; each table is then dropped and created again from its file.
 
 The Spark session is configured from the `server_side_parameters` of the profile's `spark`
 output, so the loader and dbt see the same warehouse, metastore and time zone.
