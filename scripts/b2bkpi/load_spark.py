@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ import jinja2
 import yaml
 
 from b2bkpi.java import ensure_java
-from b2bkpi.load import RawDataError, check, discover
+from b2bkpi.load import check_folder, exit_code
 from b2bkpi.sql import identifier
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -113,15 +112,9 @@ def load_folder(folder: Path, schemas: dict[str, str] | None = None, log=print,
     the row count per `<database>.<table>`.
     """
     schemas = schemas or {}
-    raw_files = discover(Path(folder))
-    duck = duckdb.connect()
-    duck.execute("set TimeZone = 'UTC'")
     started = time.perf_counter()
-    selects = [(raw, check(duck, raw)) for raw in raw_files]
-    for raw, _ in selects:
-        if raw.contract is None:
-            log(f"  note: {raw.path} is not in the raw contract; loaded as it is")
-    log(f"  checked {len(selects)} files in {time.perf_counter() - started:.1f}s")
+    # instants with a zone are stored as UTC timestamps, as in the DuckDB warehouse
+    duck, selects = check_folder(folder, log)
     with tempfile.TemporaryDirectory(prefix="b2b_spark_landing_") as landing:
         files = []
         for raw, select_list in selects:
@@ -151,12 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="folder laid out as <source>/<table>.parquet|csv")
     args = parser.parse_args(argv)
-    try:
-        load_folder(args.folder)
-    except RawDataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(load_folder, args.folder)
 
 
 if __name__ == "__main__":
