@@ -4,9 +4,9 @@
 equal to a DuckDB build of the same sample. Building on Spark is also the check that no model
 uses SQL that Spark lacks.
 
-A small sample (a few hundred leads): a Spark build runs every model and test as its own
-Spark job, so it is about a minute per hundred models whatever the data; the larger samples
-are the benchmark's (`b2bkpi bench --spark-scales`).
+A small sample (300 leads): a Spark build runs every model and test as its own Spark jobs,
+so its time is mostly a fixed cost per node whatever the data; larger samples are the
+benchmark's (`b2bkpi bench --spark-scales`).
 """
 
 from __future__ import annotations
