@@ -31,29 +31,22 @@ from b2bkpi.sql import identifier
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PROFILES = PROJECT_DIR / "profiles" / "profiles.yml"
 
-# DuckDB column type (without parameters) -> what it is written to Parquet as, so that Spark
-# reads a type it has; anything not listed is written as text
-_PARQUET_TYPES = {
-    "VARCHAR": None,
-    "BOOLEAN": None,
-    "TINYINT": None,
-    "SMALLINT": None,
-    "INTEGER": None,
-    "BIGINT": None,
+# DuckDB column types (without parameters) that Spark reads from Parquet as they are
+_KEPT_TYPES = {"VARCHAR", "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "FLOAT",
+               "DOUBLE", "DATE", "DECIMAL", "TIMESTAMP WITH TIME ZONE"}
+# the others are cast before they are written: Spark's timestamp is an instant (written with a
+# zone; the session runs in UTC), it has no unsigned or huge integers; anything not listed is
+# written as text
+_CAST_TYPES = {
     "UTINYINT": "smallint",
     "USMALLINT": "integer",
     "UINTEGER": "bigint",
     "UBIGINT": "decimal(20, 0)",
     "HUGEINT": "decimal(38, 0)",
-    "FLOAT": None,
-    "DOUBLE": None,
-    "DATE": None,
-    # Spark's timestamp is an instant: written with a zone (the session runs in UTC)
     "TIMESTAMP": "timestamptz",
     "TIMESTAMP_S": "timestamptz",
     "TIMESTAMP_MS": "timestamptz",
     "TIMESTAMP_NS": "timestamptz",
-    "TIMESTAMP WITH TIME ZONE": None,
 }
 
 
@@ -92,11 +85,11 @@ def _parquet_select(con: duckdb.DuckDBPyConnection, query: str) -> str:
     expressions = []
     for name, duck_type, *_ in con.execute(f"describe {query}").fetchall():
         quoted = identifier(name)
-        if duck_type.startswith("DECIMAL") or _PARQUET_TYPES.get(duck_type, "") is None:
+        if duck_type.split("(")[0] in _KEPT_TYPES:
             expressions.append(quoted)
         else:
-            target = _PARQUET_TYPES.get(duck_type) or "varchar"
-            expressions.append(f"cast({quoted} as {target}) as {quoted}")
+            expressions.append(
+                f"cast({quoted} as {_CAST_TYPES.get(duck_type, 'varchar')}) as {quoted}")
     return f"select {', '.join(expressions)} from ({query})"
 
 
