@@ -14,3 +14,8 @@
 
 {% macro duckdb__grant_marts_usage(role, built_schemas) -%}
 {%- endmacro %}
+
+{#- Spark has no schema usage privilege (a cluster's catalog, such as Unity Catalog, governs
+    access) -#}
+{% macro spark__grant_marts_usage(role, built_schemas) -%}
+{%- endmacro %}

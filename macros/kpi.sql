@@ -47,6 +47,11 @@
     median({{ column }})
 {%- endmacro %}
 
+{#- exact, interpolated like percentile_cont -#}
+{% macro spark__median(column) -%}
+    percentile({{ column }}, 0.5)
+{%- endmacro %}
+
 
 {#- The expected customer lifetime in months of a CLV: 1 / monthly churn rate = customer-months
     / customers lost, capped at var `clv_max_lifetime_months` (default 60, common SaaS

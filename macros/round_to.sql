@@ -10,3 +10,7 @@
 {% macro duckdb__round_to(value, digits) -%}
     round({{ value }}, {{ digits }})
 {%- endmacro %}
+
+{% macro spark__round_to(value, digits) -%}
+    round({{ value }}, {{ digits }})
+{%- endmacro %}

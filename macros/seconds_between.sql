@@ -12,3 +12,8 @@
 {% macro duckdb__seconds_between(earlier, later) -%}
     ((epoch_us({{ later }}) - epoch_us({{ earlier }})) / 1000000.0)
 {%- endmacro %}
+
+{#- as a double first (see spark__days_between) -#}
+{% macro spark__seconds_between(earlier, later) -%}
+    (cast(unix_micros({{ later }}) - unix_micros({{ earlier }}) as double) / 1000000.0)
+{%- endmacro %}

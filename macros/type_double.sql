@@ -10,3 +10,8 @@
 {% macro duckdb__type_double() -%}
     {{ return('double') }}
 {%- endmacro %}
+
+{#- dbt-spark's type_float() is a 4-byte float too -#}
+{% macro spark__type_double() -%}
+    {{ return('double') }}
+{%- endmacro %}

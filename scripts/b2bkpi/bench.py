@@ -2,6 +2,7 @@
 
     python -m b2bkpi.bench --scales 2000,20000 [--postgres] --out data/bench
     python -m b2bkpi.bench --scales 2000,20000,200000 --postgres-scales 2000,20000
+    python -m b2bkpi.bench --scales 500,2000 --spark-scales 500,2000
 
 Per scale, in its own temporary folder (data 2024-01-01..2025-12-31, seed 42, generated as a
 base and one daily increment): generate time and raw rows; load time of the base; the full
@@ -9,7 +10,9 @@ base and one daily increment): generate time and raw rows; load time of the base
 and of its tests, and peak memory; DuckDB alone running the compiled SQL of every model in DAG
 order on a copy of the loaded warehouse, and the dbt/DuckDB-alone ratio; raw rows per build
 second; the daily run (the increment appended, then `dbt build` without --full-refresh) and
-its share of the full build; optionally the same full build on a throwaway PostgreSQL server.
+its share of the full build; optionally the same full build on a throwaway PostgreSQL server
+and on local Spark (dbt-spark's session method; load and build each start their own JVM,
+which is in the figures).
 Prints a table and writes `bench.csv` and `bench.png` (build time and peak memory per scale)
 to --out.
 """
@@ -40,6 +43,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator  # noqa: E4
 from b2bkpi import load, load_postgres
 from b2bkpi.sql import identifier, literal
 from b2bkpi.generate import generate
+from b2bkpi.java import ensure_java
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 START, END, SEED = dt.date(2024, 1, 1), dt.date(2025, 12, 31), 42
@@ -50,7 +54,7 @@ COLUMNS = ["leads", "raw_rows", "generate_s", "load_s", "dbt_build_s", "dbt_mode
            "dbt_tests_s", "dbt_peak_rss_mib", "duckdb_alone_s", "dbt_over_duckdb_alone",
            "rows_per_s", "daily_run_s", "daily_run_share",
            "pg_load_s", "pg_build_s", "pg_models_s", "pg_tests_s", "pg_peak_rss_mib",
-           "pg_over_duckdb"]
+           "pg_over_duckdb", "spark_load_s", "spark_build_s", "spark_over_duckdb"]
 
 
 def _quiet(message: str) -> None:
@@ -159,7 +163,7 @@ def _env(folder: Path, **extra: str) -> dict[str, str]:
             **extra}
 
 
-def bench_scale(leads: int, postgres: bool, log=print) -> dict:
+def bench_scale(leads: int, postgres: bool, spark: bool = False, log=print) -> dict:
     """One scale in its own temporary folder, removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix=f"b2b_bench_{leads}_"))
     try:
@@ -190,6 +194,8 @@ def bench_scale(leads: int, postgres: bool, log=print) -> dict:
                "daily_run_s": daily_s, "daily_run_share": daily_s / build_s}
         if postgres:
             row.update(_bench_postgres(raw / "base", folder / "postgres", build_s, log))
+        if spark:
+            row.update(_bench_spark(raw / "base", folder / "spark", build_s, log))
         return row
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -210,6 +216,25 @@ def _bench_postgres(raw: Path, folder: Path, duck_build_s: float, log) -> dict:
     return {"pg_load_s": load_s, "pg_build_s": build_s, "pg_models_s": nodes["model"],
             "pg_tests_s": nodes["test"], "pg_peak_rss_mib": peak,
             "pg_over_duckdb": build_s / duck_build_s}
+
+
+def _bench_spark(raw: Path, folder: Path, duck_build_s: float, log) -> dict:
+    """Load and build on local Spark, its warehouse and metastore in `folder`."""
+    env = _env(folder, DBT_TARGET="spark", B2B_SPARK_WAREHOUSE=str(folder / "warehouse"),
+               PYTHONPATH=os.pathsep.join([str(PROJECT_DIR / "scripts"),
+                                           os.environ.get("PYTHONPATH", "")]))
+    ensure_java(env)
+    # its own process: the loader's JVM holds the embedded metastore until it exits
+    command = [sys.executable, "-m", "b2bkpi.load_spark", str(raw)]
+    result, load_s = _timed(subprocess.run, command, cwd=PROJECT_DIR, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"Spark load failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    log(f"  Spark: loaded in {load_s:.1f}s; dbt build...")
+    build_s, _ = dbt_build(env, folder)
+    log(f"  Spark dbt build {build_s:.1f}s")
+    return {"spark_load_s": load_s, "spark_build_s": build_s,
+            "spark_over_duckdb": build_s / duck_build_s}
 
 
 def _cell(value) -> str:
@@ -234,7 +259,8 @@ def print_table(rows: list[dict]) -> None:
 CHART_PANELS = [
     ("build time", "wall seconds", True,
      [("dbt_build_s", "dbt build, DuckDB"), ("daily_run_s", "daily run, DuckDB"),
-      ("duckdb_alone_s", "models alone, DuckDB"), ("pg_build_s", "dbt build, PostgreSQL")]),
+      ("duckdb_alone_s", "models alone, DuckDB"), ("pg_build_s", "dbt build, PostgreSQL"),
+      ("spark_build_s", "dbt build, local Spark")]),
     ("peak memory of the dbt process", "MiB", False,
      [("dbt_peak_rss_mib", "dbt build, DuckDB"), ("pg_peak_rss_mib", "dbt build, PostgreSQL")]),
 ]
@@ -291,17 +317,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-scales", type=_scales, default=[],
                         help="the PostgreSQL build at these scales only (comma-separated; "
                              "PostgreSQL is about 10x slower than DuckDB)")
+    parser.add_argument("--spark-scales", type=_scales, default=[],
+                        help="also load and build on local Spark at these scales (comma-separated;"
+                             " needs Java 17, installed with apt when missing)")
     parser.add_argument("--out", type=Path, default=Path("data/bench"),
                         help="folder for bench.csv and bench.png (default: data/bench)")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.postgres_scales) - set(args.scales))
-    if unknown:
-        parser.error(f"--postgres-scales {unknown} are not among --scales {args.scales}")
+    for option, scales in (("--postgres-scales", args.postgres_scales),
+                           ("--spark-scales", args.spark_scales)):
+        unknown = sorted(set(scales) - set(args.scales))
+        if unknown:
+            parser.error(f"{option} {unknown} are not among --scales {args.scales}")
     postgres_at = set(args.scales if args.postgres else args.postgres_scales)
     rows = []
     for leads in args.scales:
         print(f"==> {leads:,} leads", flush=True)
-        rows.append(bench_scale(leads, leads in postgres_at))
+        rows.append(bench_scale(leads, leads in postgres_at, leads in args.spark_scales))
         # after every scale: a long run stopped at a big scale keeps the smaller ones
         write_results(rows, args.out)
     print()

@@ -310,6 +310,39 @@ def _check_append(con, raw: RawFile, schema: str, select_list: str) -> None:
             f"table's ({detail}); load the whole folder again without --append")
 
 
+def check_folder(folder: Path, log=print
+                 ) -> tuple[duckdb.DuckDBPyConnection, list[tuple[RawFile, str]]]:
+    """For the loaders into other warehouses, which write nothing before this returns: an
+    in-memory DuckDB connection (in UTC: instants with a zone read as UTC timestamps) and
+    every file of `folder` checked against the raw contract (a RawDataError at the first that
+    breaks it), each with the select list that casts it; a note for each file the contract
+    does not know. The caller closes the connection."""
+    raw_files = discover(Path(folder))
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    started = time.perf_counter()
+    try:
+        selects = [(raw, check(con, raw)) for raw in raw_files]
+    except BaseException:
+        con.close()
+        raise
+    for raw, _ in selects:
+        if raw.contract is None:
+            log(f"  note: {raw.path} is not in the raw contract; loaded as it is")
+    log(f"  checked {len(selects)} files in {time.perf_counter() - started:.1f}s")
+    return con, selects
+
+
+def exit_code(load, *args, **kwargs) -> int:
+    """A loader run from the command line: 0, or 2 with the message for bad input."""
+    try:
+        load(*args, **kwargs)
+    except RawDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def load_folder(folder: Path, database: Path, schemas: dict[str, str] | None = None,
                 log=print, append: bool = False) -> dict[str, int]:
     """Check every file of `folder`, then load them all in one transaction.
@@ -371,12 +404,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="add the rows to the tables already loaded (a daily increment) "
                              "instead of replacing the tables")
     args = parser.parse_args(argv)
-    try:
-        load_folder(args.folder, args.database, append=args.append)
-    except RawDataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(load_folder, args.folder, args.database, append=args.append)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import duckdb
 import psycopg2
 import pyarrow.csv as pa_csv
 
-from b2bkpi.load import RawDataError, check, discover
+from b2bkpi.load import check_folder, exit_code
 from b2bkpi.sql import identifier
 
 # DuckDB column type (without parameters) -> PostgreSQL type; anything else is loaded as text
@@ -96,16 +95,9 @@ def load_folder(folder: Path, params: dict[str, str] | str,
     `<schema>.<table>`.
     """
     schemas = schemas or {}
-    raw_files = discover(Path(folder))
-    duck = duckdb.connect()
-    # instants with a zone are stored as UTC timestamps, as in the DuckDB warehouse
-    duck.execute("set TimeZone = 'UTC'")
     started = time.perf_counter()
-    selects = [(raw, check(duck, raw)) for raw in raw_files]
-    for raw, _ in selects:
-        if raw.contract is None:
-            log(f"  note: {raw.path} is not in the raw contract; loaded as it is")
-    log(f"  checked {len(selects)} files in {time.perf_counter() - started:.1f}s")
+    # instants with a zone are stored as UTC timestamps, as in the DuckDB warehouse
+    duck, selects = check_folder(folder, log)
     pg = psycopg2.connect(params) if isinstance(params, str) else psycopg2.connect(**params)
     try:
         counts: dict[str, int] = {}
@@ -138,12 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="folder laid out as <source>/<table>.parquet|csv")
     parser.add_argument("--dsn", help="libpq connection string (default: the B2B_PG_* variables)")
     args = parser.parse_args(argv)
-    try:
-        load_folder(args.folder, args.dsn or connection_params())
-    except RawDataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(load_folder, args.folder, args.dsn or connection_params())
 
 
 if __name__ == "__main__":

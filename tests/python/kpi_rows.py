@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from b2bkpi import registry
 
 KPI_COLUMNS = ("kpi_id, period_grain, period_start, dimension_name, dimension_value,"
@@ -54,3 +56,34 @@ def assert_kpi_matches(kpi_id, expected, actual, require_all_rows=False) -> None
     wrong = [(k, got[k], want[k]) for k in want
              if not all(close(g, w) for g, w in zip(got[k], want[k]))]
     assert not wrong, f"{len(wrong)} of {len(want)} rows differ, e.g. {wrong[:3]}"
+
+
+KPI_VALUES_KEY = ["kpi_id", "period_grain", "period_start", "dimension_name", "dimension_value"]
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def assert_kpi_values_equal(duck, other, adapter: str) -> None:
+    """Assert that `other`, kpi_values as another adapter built it (a DataFrame), has exactly
+    the rows of DuckDB's `duck`: the same keys, counts equal, ratios and other numbers within
+    1e-9 (relative), the same unit."""
+    for frame in (duck, other):
+        frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    duck_rows = {tuple(r[k] for k in KPI_VALUES_KEY): r for r in duck.to_dict("records")}
+    other_rows = {tuple(r[k] for k in KPI_VALUES_KEY): r for r in other.to_dict("records")}
+    assert len(duck_rows) == len(duck) and len(other_rows) == len(other), \
+        "duplicate kpi_values keys"
+    assert set(duck_rows) == set(other_rows), (
+        f"only on DuckDB: {sorted(set(duck_rows) - set(other_rows), key=str)[:5]}; "
+        f"only on {adapter}: {sorted(set(other_rows) - set(duck_rows), key=str)[:5]}")
+    differing = []
+    for key, want in duck_rows.items():
+        got = other_rows[key]
+        for column in ("value", "numerator", "denominator"):
+            a, b = _number(want[column]), _number(got[column])
+            same = a == b if want["unit"] == "count" else close(a, b)
+            if not same or got["unit"] != want["unit"]:
+                differing.append((key, column, a, b))
+    assert not differing, f"{len(differing)} differences, e.g. {differing[:5]}"

@@ -33,8 +33,9 @@ def test_scales_are_read_in_order():
     assert _scales("2000, 20000") == [2000, 20000]
 
 
-def test_postgres_scales_must_be_benchmarked_scales(tmp_path, capsys):
+@pytest.mark.parametrize("option", ["--postgres-scales", "--spark-scales"])
+def test_adapter_scales_must_be_benchmarked_scales(option, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main(["--scales", "2000", "--postgres-scales", "2000,20000", "--out", str(tmp_path)])
+        main(["--scales", "2000", option, "2000,20000", "--out", str(tmp_path)])
     assert exit_info.value.code == 2
-    assert "--postgres-scales [20000] are not among --scales [2000]" in capsys.readouterr().err
+    assert f"{option} [20000] are not among --scales [2000]" in capsys.readouterr().err

@@ -5,7 +5,6 @@ The BI role gets the marts and nothing else."""
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from conftest import FIRST_SEED_ONLY
 from b2bkpi.load import RawDataError
 from b2bkpi.load_postgres import load_folder
 from b2bkpi.postgres_cluster import execute, throwaway_cluster
+from kpi_rows import assert_kpi_values_equal
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATABASE, BI_ROLE = "b2b", "bi_reader"
-KEY = ["kpi_id", "period_grain", "period_start", "dimension_name", "dimension_value"]
 pytestmark = FIRST_SEED_ONLY  # the same SQL on both adapters: one data set shows a dialect gap
 
 
@@ -63,36 +62,9 @@ def _query(params, sql: str, role: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(cursor.fetchall(), columns=[c.name for c in cursor.description])
 
 
-def _number(value) -> float | None:
-    return None if pd.isna(value) else float(value)
-
-
-def _close(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-
-
 def test_kpi_values_equal_the_duckdb_build(build, pg_build):
-    duck = build.query("select * from marts.kpi_values")
-    pg = _query(pg_build, "select * from marts.kpi_values")
-    for frame in (duck, pg):
-        frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
-    duck_rows = {tuple(r[k] for k in KEY): r for r in duck.to_dict("records")}
-    pg_rows = {tuple(r[k] for k in KEY): r for r in pg.to_dict("records")}
-    assert len(duck_rows) == len(duck) and len(pg_rows) == len(pg), "duplicate kpi_values keys"
-    assert set(duck_rows) == set(pg_rows), (
-        f"only on DuckDB: {sorted(set(duck_rows) - set(pg_rows))[:5]}; "
-        f"only on PostgreSQL: {sorted(set(pg_rows) - set(duck_rows))[:5]}")
-    differing = []
-    for key, want in duck_rows.items():
-        got = pg_rows[key]
-        for column in ("value", "numerator", "denominator"):
-            a, b = _number(want[column]), _number(got[column])
-            same = a == b if want["unit"] == "count" else _close(a, b)
-            if not same or got["unit"] != want["unit"]:
-                differing.append((key, column, a, b))
-    assert not differing, f"{len(differing)} differences, e.g. {differing[:5]}"
+    assert_kpi_values_equal(build.query("select * from marts.kpi_values"),
+                            _query(pg_build, "select * from marts.kpi_values"), "PostgreSQL")
 
 
 def test_bi_reader_reads_the_marts_and_nothing_else(pg_build):

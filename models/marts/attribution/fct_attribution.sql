@@ -12,8 +12,7 @@
     unique_key='opportunity_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where opportunity_id not in"
-        ~ " (select won.opportunity_id from {{ ref('int_attribution_opportunities') }} as won)",
+    post_hook="{{ delete_unwon_credits() }}",
 ) }}
 {%- set lookback_days = var('attribution_lookback_days', 90) %}
 {%- set half_life_days = var('attribution_half_life_days', 7) %}

@@ -59,7 +59,7 @@ final as (
         ]) }} as stage_spell_id,
         spells.lead_id,
         spells.lifecycle_stage,
-        spells.spell_number,
+        cast(spells.spell_number as {{ dbt.type_bigint() }}) as spell_number,
         spells.stage_entry_number = 1 as is_first_entry,
         spells.entered_at,
         spells.exited_at,

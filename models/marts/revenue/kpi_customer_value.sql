@@ -185,8 +185,11 @@ customer_rows as (
         cohorts.account_id,
         coalesce(realised.realised_revenue, 0) * {{ var('gross_margin_rate', 0.8) }}
             as gross_margin,
-        -- months of 365 / 12 days, as the daily revenue is a 365th of the annual value
-        coalesce(customer_days.days_as_customer, 0) * 12.0 / 365 as customer_months,
+        -- months of 365 / 12 days, as the daily revenue is a 365th of the annual value (the
+        -- days as a double first: on Spark an integer times 12.0 is a decimal, divided to 6
+        -- places)
+        cast(coalesce(customer_days.days_as_customer, 0) as {{ type_double() }}) * 12 / 365
+            as customer_months,
         case when churned.account_id is not null then 1 else 0 end as is_churned,
         segments.industry,
         segments.company_size_band,
