@@ -35,8 +35,8 @@ AS_OF = pd.Timestamp("2025-07-01 00:00:00")
 SMALL = {"seed": 7, "n_leads": 300, "start": dt.date(2025, 1, 1), "end": dt.date(2025, 6, 30)}
 SMALL_AS_OF = "2025-07-01"
 # the modules (after the seeds' groups) whose fixtures run the pipeline, longest first
-LONG_MODULES = ("test_run_safety.py", "test_incremental.py", "test_cli.py",
-                "test_bad_input.py", "test_channel_mapping.py")
+LONG_MODULES = ("test_spark.py", "test_run_safety.py", "test_incremental.py", "test_cli.py",
+                "test_bad_input.py", "test_hubspot.py", "test_channel_mapping.py")
 
 
 @dataclass(frozen=True)
