@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import math
-from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,7 +17,6 @@ PROJECT_YML = registry.REGISTRY_CSV.parents[1] / "dbt_project.yml"
 CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
 
 
-@cache
 def currency_sign(project_yml=PROJECT_YML) -> str:
     """The sign of the project's reporting currency (dbt_project.yml's var
     `reporting_currency`, which the marts' money is converted to): '€' for EUR, the ISO code

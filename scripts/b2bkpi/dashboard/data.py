@@ -564,12 +564,12 @@ def campaign_table(warehouse: Warehouse, filters: Filters, model: str) -> pd.Dat
         where kpi_id = 'roas' and period_grain = 'month' and period_start between ? and ?
             and dimension_name = 'model_platform_campaign'
         """, [filters.start, filters.end])
-    channels = warehouse.query(
-        "select platform, min(channel) as channel from marts.fct_touchpoints "
-        "where platform is not null group by platform").set_index("platform").channel
     rows = rows[rows.dimension_value.str.startswith(f"{model}|")]
     parts = rows.dimension_value.str.split("|", expand=True)
-    if len(rows):
+    if len(rows):  # fct_touchpoints exists where attribution is built, as ROAS does
+        channels = warehouse.query(
+            "select platform, min(channel) as channel from marts.fct_touchpoints "
+            "where platform is not null group by platform").set_index("platform").channel
         rows = rows.assign(platform=parts[1], campaign=parts[2])
         rows["channel"] = rows.platform.map(channels).fillna("unknown")
         if filters.channel != "all":
