@@ -110,13 +110,22 @@ def generate(out_dir, truth_dir, seed: int = SAMPLE["seed"], n_leads: int = SAMP
     if cut is not None:
         daily.add_late_changes(sim, tables, previous, cut, daily_increments)
     counts, accounting = {}, []
+    by_name = {f"{contract.source}/{contract.name}": contract for contract in contracts}
     for contract in contracts:
         name = f"{contract.source}/{contract.name}"
         table = tables.pop(name)  # freed once written
         if cut is None:
             counts[name] = output.write_raw(out_dir, contract, table)
         else:
-            counts[name] = _write_daily(sim, out_dir, name, contract, table, cut, daily_increments)
+            day = _landing_days(sim, name, contract, table, cut, daily_increments)
+            if name == "salesforce/contact":  # written before the leads, which are still here
+                lead = tables["salesforce/lead"]
+                day = daily.with_converted_leads(
+                    day, table["id"].to_numpy(),
+                    _landing_days(sim, "salesforce/lead", by_name["salesforce/lead"], lead, cut,
+                                  daily_increments),
+                    lead["converted_contact_id"].to_numpy())
+            counts[name] = _write_daily(out_dir, contract, table, day, daily_increments)
         accounting.append({"source": contract.source, "table_name": contract.name,
                            **output.row_accounting(contract, table, rejected.get(name, set()))})
         log(f"wrote {name:<42} {counts[name]:>10,} rows")
@@ -156,11 +165,15 @@ def _simulate(sim: Sim, log) -> tuple[dict, dict, dict, list]:
     return tables, truths, company.previous, company.rejects
 
 
-def _write_daily(sim: Sim, out_dir: Path, name: str, contract, table, cut: int,
-                 n_days: int) -> int:
-    """Write one table as its base and one part per increment day; return its row count."""
-    day = daily.landing_days(sim.rng(f"daily:landing:{name}"),
-                             daily.load_stamps(name, contract, table), cut, n_days)
+def _landing_days(sim: Sim, name: str, contract, table, cut: int, n_days: int) -> np.ndarray | None:
+    """The load day of each row of the table (`daily.landing_days`); the same on every call."""
+    return daily.landing_days(sim.rng(f"daily:landing:{name}"),
+                              daily.load_stamps(name, contract, table), cut, n_days)
+
+
+def _write_daily(out_dir: Path, contract, table, day: np.ndarray | None, n_days: int) -> int:
+    """Write one table as its base and one part per increment day (`day`: each row's load day,
+    None for a file export); return its row count."""
     if day is None:  # a file export: whole in the base
         return output.write_raw(out_dir / "base", contract, table)
     folders = ["base", *(f"day_{k}" for k in range(1, n_days + 1))]

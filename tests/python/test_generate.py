@@ -285,3 +285,27 @@ def test_sessions_truth_matches_the_thirty_minute_rule(run):
     spend = truth(root, "ad_spend_daily")
     assert set(paid["context_campaign_name"]) <= set(spend["campaign_name"])
     assert re.fullmatch(r"[0-9a-f-]{36}", pages["anonymous_id"].iat[0])
+
+
+def test_daily_loads_hold_the_contact_of_every_converted_lead(tmp_path):
+    """A day's load never names a contact the loads so far do not hold (the daily run's
+    relationship test on int_people.contact_id): the lead's and the contact's syncs lag
+    independently, so the contact is moved up to its converted lead's load. This seed and
+    range had a contact landing a day after its lead."""
+    n_days = 60
+    generate(tmp_path / "raw", tmp_path / "truth", 42, N_LEADS, START, END, log=lambda _: None,
+             daily_increments=n_days)
+    folders = ["base", *(f"day_{k}" for k in range(1, n_days + 1))]
+
+    def landed(table: str) -> pd.DataFrame:
+        parts = [pd.read_parquet(tmp_path / "raw" / folder / "salesforce" / f"{table}.parquet")
+                 for folder in folders]
+        return pd.concat([part.assign(day=k) for k, part in enumerate(parts)])
+
+    leads, contacts = landed("lead"), landed("contact")
+    first_lead = leads.dropna(subset=["converted_contact_id"]) \
+        .groupby("converted_contact_id")["day"].min()
+    first_contact = contacts.groupby("id")["day"].min().reindex(first_lead.index)
+    assert first_lead.size > 50
+    late = first_lead[~(first_contact <= first_lead)]
+    assert late.empty, f"contacts landing after their converted lead: {late.to_dict()}"

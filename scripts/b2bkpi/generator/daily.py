@@ -18,6 +18,8 @@ and the base gets what the source held before each change landed in an increment
 - a record soft-deleted on an increment day: the same record not yet deleted;
 - a share of Segment pages of the days around the cut arrives a day or two late (Segment
   replays), so increments hold events older than their load day.
+A contact lands no later than the first lead row converted into it (`with_converted_leads`):
+each day's load then holds the contact its converted leads name.
 """
 
 from __future__ import annotations
@@ -159,3 +161,14 @@ def landing_days(rng: np.random.Generator, stamps: np.ndarray | None, cut: int,
         & (stamps >= cut - LATE_LANDING_HOURS * HOUR)
     late = before_load & (day < n_days) & (rng.random(len(day)) < LATE_LANDING_SHARE)
     return day + late
+
+
+def with_converted_leads(contact_day: np.ndarray, contact_ids, lead_day: np.ndarray,
+                         converted_contact_ids) -> np.ndarray:
+    """The contacts' load days, each moved up to the first load of a lead row converted into
+    it: the two syncs' lags and late landings are independent, and a lead landing before its
+    contact would name a contact the warehouse does not hold yet."""
+    leads = pd.DataFrame({"contact_id": converted_contact_ids, "day": lead_day}).dropna()
+    first = leads.groupby("contact_id")["day"].min()
+    cap = first.reindex(pd.Index(contact_ids)).to_numpy()
+    return np.where(np.isnan(cap), contact_day, np.fmin(contact_day, cap)).astype(contact_day.dtype)
