@@ -44,6 +44,7 @@ from b2bkpi import load, load_postgres
 from b2bkpi.sql import identifier, literal
 from b2bkpi.generate import generate
 from b2bkpi.java import ensure_java
+from b2bkpi.pipeline import DAILY_RUN_ARGS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 START, END, SEED = dt.date(2024, 1, 1), dt.date(2025, 12, 31), 42
@@ -67,13 +68,14 @@ def _timed(function, *args, **kwargs):
     return result, time.perf_counter() - started
 
 
-def dbt_build(env: dict[str, str], folder: Path) -> tuple[float, float | None]:
-    """Run the full `dbt build`; return wall seconds and the peak RSS in MiB.
+def dbt_build(env: dict[str, str], folder: Path, *args: str) -> tuple[float, float | None]:
+    """Run `dbt build` (the full one unless `args` select); return wall seconds and the peak
+    RSS in MiB.
 
     GNU time reports the largest resident set of dbt and its (waited-for) children; without it
     the peak is unknown.
     """
-    command = [str(Path(sys.executable).with_name("dbt")), "build",
+    command = [str(Path(sys.executable).with_name("dbt")), "build", *args,
                "--vars", json.dumps({"lifecycle_as_of": AS_OF}),
                "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,9 +153,10 @@ def duckdb_alone(target: Path, loaded: Path, built: Path, replay: Path) -> float
 
 def daily_run(env: dict[str, str], increment: Path, built: Path, folder: Path) -> float:
     """Wall seconds of the daily run on the built warehouse: the increment appended, then
-    `dbt build` without --full-refresh (incremental models merge only the new rows)."""
+    `dbt build` without --full-refresh (incremental models merge only the new rows) and with
+    the daily run's tests, as `b2bkpi run --incremental` runs it."""
     load.load_folder(increment, built, log=_quiet, append=True)
-    seconds, _ = dbt_build(env, folder)
+    seconds, _ = dbt_build(env, folder, *DAILY_RUN_ARGS)
     return seconds
 
 

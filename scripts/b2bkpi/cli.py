@@ -352,8 +352,9 @@ def run(
     """Every step in order: load, raw checks, dbt build, mart checks, publish, report.
 
     A full run replaces the loaded tables and builds with --full-refresh; --incremental
-    appends a folder and builds incrementally. An optional source left out of the raw
-    folder is switched off (`<source>_enabled: false`); Salesforce is required. The summary
+    appends a folder and builds incrementally, testing only the incremental models' new rows
+    and the tests tagged daily (selectors.yml). An optional source left out of the raw folder
+    is switched off (`<source>_enabled: false`); Salesforce is required. The summary
     lists the rows staging rejected per table, with a WARNING, or an ERROR (exit 3), when a
     table loses more than the dbt variable rejected_share_warn / rejected_share_error. The
     warehouse is replaced only when every step and check passed."""
@@ -362,7 +363,7 @@ def run(
     if incremental:
         _require_warehouse(database)  # an increment appends to a warehouse
     when = _as_of(as_of, sample=not (raw or incremental))
-    dbt_args = [] if incremental else ["--full-refresh"]
+    dbt_args = [*pipeline.DAILY_RUN_ARGS] if incremental else ["--full-refresh"]
 
     def body(run: Run) -> None:
         with pipeline.building(run) as (copy, descriptor):

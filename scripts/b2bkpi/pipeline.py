@@ -36,6 +36,8 @@ from b2bkpi.sql import identifier, literal
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE = PROJECT_DIR / "data" / "warehouse.duckdb"
 DBT_LAYERS = ("staging", "intermediate", "marts", "semantic", "seeds")
+# a daily run builds every model but tests only what it wrote (selectors.yml)
+DAILY_RUN_ARGS = ("--selector", "daily")
 
 
 class ExitCode(IntEnum):

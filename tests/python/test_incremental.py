@@ -6,6 +6,7 @@ same raw tables gives, except the attribution credits, which are kept once compu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import shutil
 from dataclasses import dataclass
@@ -250,3 +251,27 @@ def test_a_late_identify_restates_credits_on_a_full_refresh_only(incremental, tm
     restated = credits[credits["opportunity_id"] == opportunity_id]
     assert {touch for touch, in touches} <= set(restated["touchpoint_id"])
     assert (restated["computed_at"] > computed_before).all()
+
+
+def _listed(folder: Path, *selection: str) -> list[dict]:
+    result = run_dbt(folder / "wh.duckdb", "-q", "ls", "--output", "json", *selection)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def test_a_daily_run_builds_every_model_and_tests_only_what_it_wrote(tmp_path):
+    """`b2bkpi run --incremental` builds with `--selector daily` (selectors.yml): every model,
+    and of the tests only those of incremental models and those tagged daily."""
+    everything = _listed(tmp_path)
+    incremental = {node["unique_id"] for node in everything if node["resource_type"] == "model"
+                   and node["config"]["materialized"] == "incremental"}
+    daily = _listed(tmp_path, "--selector", "daily")
+    models = {node["unique_id"] for node in everything if node["resource_type"] == "model"}
+    assert incremental
+    assert {node["unique_id"] for node in daily if node["resource_type"] == "model"} == models
+    tests = [node for node in daily if node["resource_type"] in ("test", "unit_test")]
+    assert tests and all(node["resource_type"] == "test" for node in tests)
+    for node in tests:
+        assert "daily" in node["tags"] or incremental & set(node["depends_on"]["nodes"]), \
+            node["unique_id"]
+    assert len(tests) < len([n for n in everything if n["resource_type"] == "test"]) / 2
