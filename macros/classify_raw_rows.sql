@@ -68,10 +68,21 @@ from validated
 {%- endmacro %}
 
 
-{#- Reject condition for a currency that salesforce.dated_conversion_rate cannot convert. -#}
+{#- Reject condition for a currency that the CRM's raw exchange rates (conversion_rates())
+    cannot convert: no rate row names it. -#}
 {% macro known_currency_condition(currency_column) -%}
+    {%- if crm() == 'hubspot' -%}
+    upper({{ currency_column }}) not in (
+        select upper(r.from_currency_code) from {{ source('hubspot', 'currency_exchange_rate') }} as r
+        where r.from_currency_code is not null
+        union
+        select upper(r.to_currency_code) from {{ source('hubspot', 'currency_exchange_rate') }} as r
+        where r.to_currency_code is not null
+    )
+    {%- else -%}
     upper({{ currency_column }}) not in (
         select upper(r.iso_code) from {{ source('salesforce', 'dated_conversion_rate') }} as r
         where r.iso_code is not null
     )
+    {%- endif -%}
 {%- endmacro %}

@@ -4,7 +4,7 @@
 {% macro raw_tables() -%}
     {%- set tables_by_source = {
         'salesforce': ['account', 'contact', 'lead', 'lead_history', 'opportunity', 'opportunity_history', 'contract', 'campaign', 'campaign_member', 'task', 'event', 'user', 'dated_conversion_rate'],
-        'hubspot': ['contact', 'contact_property_history', 'company', 'deal', 'deal_stage', 'deal_pipeline', 'deal_pipeline_stage', 'deal_company', 'deal_contact', 'engagement', 'engagement_call', 'engagement_email', 'engagement_meeting', 'engagement_contact', 'engagement_deal', 'owner'],
+        'hubspot': ['contact', 'contact_property_history', 'company', 'deal', 'deal_stage', 'deal_pipeline', 'deal_pipeline_stage', 'deal_company', 'deal_contact', 'engagement', 'engagement_call', 'engagement_email', 'engagement_meeting', 'engagement_contact', 'engagement_deal', 'owner', 'currency_exchange_rate'],
         'marketo': ['lead', 'program', 'campaign', 'activity_send_email', 'activity_email_delivered', 'activity_open_email', 'activity_email_bounced', 'activity_unsubscribe_email', 'activity_click_email', 'activity_fill_out_form', 'activity_change_score'],
         'segment': ['pages', 'identifies', 'tracks'],
         'google_ads': ['campaign_stats', 'campaign_history', 'account_history'],

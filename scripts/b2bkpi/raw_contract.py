@@ -248,6 +248,11 @@ HUBSPOT_TABLES: tuple[RawTable, ...] = (
         "owner_id": I, "email": S, "first_name": S, "last_name": S, "type": S, "is_active": B,
         "created_at": TS, "updated_at": TS, "_fivetran_deleted": B, **_SYNCED},
         key=("owner_id",)),
+    # the account's dated exchange rates (HubSpot's currencies settings, an exchange-rates
+    # landing: docs/hubspot.md), in place of Salesforce's dated_conversion_rate
+    _t("hubspot", "currency_exchange_rate", {
+        "id": I, "from_currency_code": S, "to_currency_code": S, "conversion_rate": N,
+        "effective_at": TS, **_SYNCED}),
 )
 CRMS: tuple[str, ...] = ("salesforce", "hubspot")
 

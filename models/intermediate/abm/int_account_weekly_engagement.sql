@@ -13,7 +13,7 @@ with activities as (
 
 accounts as (
 
-    select * from {{ ref('stg_salesforce__account') }}
+    select * from {{ ref('int_crm_accounts') }}
 
 ),
 

@@ -5,7 +5,7 @@
 -- date, its (expected) close date on that same history row, as staging converts a won deal.
 with opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 
@@ -17,7 +17,7 @@ stage_changes as (
 
 opportunity_history as (
 
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select * from {{ ref('int_crm_opportunity_history') }}
 
 ),
 
@@ -29,7 +29,7 @@ outcomes as (
 
 accounts as (
 
-    select * from {{ ref('stg_salesforce__account') }}
+    select * from {{ ref('int_crm_accounts') }}
 
 ),
 

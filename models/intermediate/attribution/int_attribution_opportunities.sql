@@ -10,7 +10,7 @@ with won as (
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 

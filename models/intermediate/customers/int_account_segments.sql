@@ -2,7 +2,7 @@
 -- company_size_bands), country and ABM target flag, as the CRM holds them now.
 with accounts as (
 
-    select * from {{ ref('stg_salesforce__account') }}
+    select * from {{ ref('int_crm_accounts') }}
 
 ),
 

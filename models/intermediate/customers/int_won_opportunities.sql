@@ -5,7 +5,7 @@
 -- account that is already a customer is expansion, not a new customer.
 with opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 

@@ -6,13 +6,13 @@
 -- lead (int_visitor_identities).
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
 accounts as (
 
-    select * from {{ ref('stg_salesforce__account') }}
+    select * from {{ ref('int_crm_accounts') }}
 
 ),
 

@@ -3,13 +3,13 @@
 -- converted into. The email is lower-cased and trimmed in staging.
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
 contacts as (
 
-    select * from {{ ref('stg_salesforce__contact') }}
+    select * from {{ ref('int_crm_contacts') }}
 
 ),
 

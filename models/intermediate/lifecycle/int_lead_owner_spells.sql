@@ -5,13 +5,13 @@
 -- stage was entered in (see fct_lead_lifecycle).
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
 lead_history as (
 
-    select * from {{ ref('stg_salesforce__lead_history') }}
+    select * from {{ ref('int_crm_lead_history') }}
 
 ),
 

@@ -1,72 +1,18 @@
 -- Every entry of a lead into a canonical lifecycle stage, from the catalogue's sources:
 -- lead = created; mql, sql, disqualified (and lead again when recycled) = status changes;
 -- opportunity = the converted opportunity's creation; customer or lost = its outcome.
--- The CRM's leads and opportunities (var `crm`): Salesforce's, or HubSpot's contacts with a
--- lead status and their deals; a contact's converted deal is its first associated deal.
-{% if crm() == 'hubspot' -%}
-with contacts as (
-
-    select * from {{ ref('stg_hubspot__contact') }}
-
-),
-
-deal_contacts as (
-
-    select * from {{ ref('stg_hubspot__deal_contact') }}
-
-),
-
-opportunities as (
-
-    select
-        deal_id as opportunity_id,
-        created_at
-    from {{ ref('stg_hubspot__deal') }}
-
-),
-
-contact_deals as (
-
-    select
-        deal_contacts.contact_id,
-        opportunities.opportunity_id,
-        row_number() over (
-            partition by deal_contacts.contact_id
-            order by opportunities.created_at, opportunities.opportunity_id
-        ) as deal_number
-    from deal_contacts
-    inner join opportunities
-        on deal_contacts.deal_id = opportunities.opportunity_id
-
-),
-
-leads as (
-
-    select
-        contacts.contact_id as lead_id,
-        contacts.created_at,
-        contact_deals.opportunity_id as converted_opportunity_id
-    from contacts
-    left join contact_deals
-        on
-            contacts.contact_id = contact_deals.contact_id
-            and contact_deals.deal_number = 1
-    where contacts.is_lead
-
-),
-{%- else -%}
+-- The CRM's leads and opportunities: int_crm_leads and int_crm_opportunities.
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
-{%- endif %}
 
 status_changes as (
 

@@ -1,52 +1,25 @@
--- The lead status changes of the CRM (var `crm`): Salesforce's lead history rows on Status,
--- or HubSpot's hs_lead_status property history (the value set at creation is no change).
-{% if crm() == 'hubspot' -%}
-with property_history as (
+-- The lead status changes of the CRM (var `crm`, int_crm_lead_history's Status rows), with
+-- the canonical stage of the CRM's status mapping seed: lead_status_stages for Salesforce,
+-- hubspot_lead_status_stages (hs_lead_status values) for HubSpot.
+with lead_history as (
 
-    select * from {{ ref('stg_hubspot__contact_property_history') }}
-
-),
-
-contacts as (
-
-    select * from {{ ref('stg_hubspot__contact') }}
+    select * from {{ ref('int_crm_lead_history') }}
 
 ),
 
 status_stages as (
 
+    {% if crm() == 'hubspot' -%}
     select
         hs_lead_status as lead_status,
         lifecycle_stage
     from {{ ref('hubspot_lead_status_stages') }}
-
-),
-
-status_changes as (
-
+    {%- else -%}
     select
-        property_history.property_change_id as lead_history_id,
-        property_history.contact_id as lead_id,
-        property_history.property_value as lead_status_raw,
-        property_history.changed_at
-    from property_history
-    inner join contacts
-        on property_history.contact_id = contacts.contact_id
-    where
-        property_history.property_name = 'hs_lead_status'
-        and property_history.changed_at > contacts.created_at
-
-),
-{%- else -%}
-with lead_history as (
-
-    select * from {{ ref('stg_salesforce__lead_history') }}
-
-),
-
-status_stages as (
-
-    select * from {{ ref('lead_status_stages') }}
+        lead_status,
+        lifecycle_stage
+    from {{ ref('lead_status_stages') }}
+    {%- endif %}
 
 ),
 
@@ -61,7 +34,6 @@ status_changes as (
     where lower(field_name) = 'status'
 
 ),
-{%- endif %}
 
 mapped as (
 

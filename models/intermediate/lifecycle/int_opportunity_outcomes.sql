@@ -1,39 +1,16 @@
 -- When each opportunity was won or lost: the first history row with a closed stage, or,
 -- for an opportunity closed without any history row, its close date at 00:00 UTC.
--- The CRM's opportunities (var `crm`): Salesforce's, or HubSpot's deals.
-{% if crm() == 'hubspot' -%}
 with opportunities as (
 
-    select
-        deal_id as opportunity_id,
-        pipeline_stage_id as stage_name,
-        close_date
-    from {{ ref('stg_hubspot__deal') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 
 stage_stages as (
 
-    select
-        stage_id as stage_name,
-        lifecycle_stage,
-        is_closed
-    from {{ ref('hubspot_deal_stage_stages') }}
+    {{ opportunity_stage_stages() }}
 
 ),
-{%- else -%}
-with opportunities as (
-
-    select * from {{ ref('stg_salesforce__opportunity') }}
-
-),
-
-stage_stages as (
-
-    select * from {{ ref('opportunity_stage_stages') }}
-
-),
-{%- endif %}
 
 stage_changes as (
 

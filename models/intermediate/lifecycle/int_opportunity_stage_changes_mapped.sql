@@ -1,55 +1,16 @@
--- The stage changes of the CRM's opportunities (var `crm`): Salesforce's opportunity history,
--- or HubSpot's deal_stage rows (which carry no amount: the deal's current amount stands in).
-{% if crm() == 'hubspot' -%}
-with deal_stages as (
-
-    select * from {{ ref('stg_hubspot__deal_stage') }}
-
-),
-
-deals as (
-
-    select * from {{ ref('stg_hubspot__deal') }}
-
-),
-
-opportunity_history as (
-
-    select
-        deal_stages.deal_stage_id as opportunity_history_id,
-        deal_stages.deal_id as opportunity_id,
-        deal_stages.pipeline_stage_id as stage_name,
-        deals.amount,
-        deal_stages.entered_at as changed_at
-    from deal_stages
-    inner join deals
-        on deal_stages.deal_id = deals.deal_id
-
-),
-
-stage_stages as (
-
-    select
-        stage_id as stage_name,
-        lifecycle_stage,
-        is_closed,
-        is_won
-    from {{ ref('hubspot_deal_stage_stages') }}
-
-),
-{%- else -%}
+-- The stage changes of the CRM's opportunities (var `crm`, int_crm_opportunity_history), with
+-- the lifecycle stage of the CRM's stage mapping (macro opportunity_stage_stages).
 with opportunity_history as (
 
-    select * from {{ ref('stg_salesforce__opportunity_history') }}
+    select * from {{ ref('int_crm_opportunity_history') }}
 
 ),
 
 stage_stages as (
 
-    select * from {{ ref('opportunity_stage_stages') }}
+    {{ opportunity_stage_stages() }}
 
 ),
-{%- endif %}
 
 mapped as (
 

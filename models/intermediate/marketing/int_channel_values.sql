@@ -3,7 +3,7 @@
 -- list is warned by name by the `warn_unmapped_channel_values` test).
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 

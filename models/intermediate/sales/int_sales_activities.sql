@@ -1,53 +1,22 @@
--- Every logged sales activity (Salesforce tasks and events) with its normalised type, rep,
+-- Every logged sales activity of the CRM (int_crm_activities) with its normalised type, rep,
 -- time and the opportunity it worked on. An activity belongs to an opportunity when its
 -- what_id is the opportunity, else when its who_id is the lead converted into an
 -- opportunity or the contact that lead became (the SDR's work before the deal).
-with tasks as (
+with activities as (
 
-    select * from {{ ref('stg_salesforce__task') }}
-
-),
-
-events as (
-
-    select * from {{ ref('stg_salesforce__event') }}
+    select * from {{ ref('int_crm_activities') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
-
-),
-
-activities as (
-
-    -- a task happens on its activity date (the due date), an event at its start
-    select
-        task_id as activity_id,
-        'task' as activity_source,
-        lower(task_subtype) as activity_type,
-        owner_id,
-        who_id,
-        what_id,
-        coalesce(cast(activity_date as {{ dbt.type_timestamp() }}), created_at) as activity_at
-    from tasks
-    union all
-    select
-        event_id as activity_id,
-        'event' as activity_source,
-        lower(event_type) as activity_type,
-        owner_id,
-        who_id,
-        what_id,
-        coalesce(started_at, created_at) as activity_at
-    from events
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
@@ -58,8 +27,9 @@ converted_people as (
         converted_opportunity_id as opportunity_id
     from leads
     where converted_opportunity_id is not null
-    union all
+    -- union, not union all: a HubSpot lead converts into itself (the same person id twice);
     -- a contact made from several leads keeps one deterministic opportunity
+    union
     select
         converted_contact_id as person_id,
         min(converted_opportunity_id) as opportunity_id

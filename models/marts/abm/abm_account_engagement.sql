@@ -8,7 +8,7 @@ with engagement as (
 
 accounts as (
 
-    select * from {{ ref('stg_salesforce__account') }}
+    select * from {{ ref('int_crm_accounts') }}
 
 )
 

@@ -18,7 +18,7 @@ campaign_members as (
 
 contacts as (
 
-    select * from {{ ref('stg_salesforce__contact') }}
+    select * from {{ ref('int_crm_contacts') }}
 
 ),
 

@@ -5,19 +5,19 @@
 -- facts always join. Names and roles only: the users' email addresses stay in staging.
 with users as (
 
-    select * from {{ ref('stg_salesforce__user') }}
+    select * from {{ ref('int_crm_users') }}
 
 ),
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 

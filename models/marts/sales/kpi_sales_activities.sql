@@ -9,13 +9,13 @@ with activities as (
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunity') }}
+    select * from {{ ref('int_crm_opportunities') }}
 
 ),
 

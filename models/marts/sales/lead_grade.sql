@@ -4,7 +4,7 @@
 -- country known has no grade.
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 

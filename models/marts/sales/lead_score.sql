@@ -3,7 +3,7 @@
 -- contributes most (for the priority queue's reason).
 with leads as (
 
-    select * from {{ ref('stg_salesforce__lead') }}
+    select * from {{ ref('int_crm_leads') }}
 
 ),
 

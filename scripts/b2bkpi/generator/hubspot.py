@@ -19,6 +19,9 @@ shape, so one seed gives one truth whichever CRM is written.
   `_fivetran_end`), amount-only revisions are not (they would be `deal_property_history`).
 - Salesforce tasks (calls, emails, to-dos) and events (meetings) are engagements, with their
   call, email and meeting details and their contact and deal associations.
+- Exchange rates are HubSpot's: per additional currency, units of the company currency per 1
+  unit (the reciprocal of Salesforce's units per 1 unit of the corporate currency), effective
+  from each Salesforce period's start; the company currency itself has none.
 - Ids are HubSpot's integers, assigned in the Salesforce tables' order; the truth keeps the
   Salesforce ids and `ids` gives the HubSpot id of each (`truth/hubspot_ids.parquet`).
 - Rejectable rows: the leads without a created date are contacts without `createdate`, the
@@ -39,6 +42,7 @@ from b2bkpi.generator.core import DAY, NULL_TS, SECOND, Sim
 
 CONTACT_BASE, COMPANY_BASE, DEAL_BASE, OWNER_BASE = 1_001, 5_000_000_001, 9_000_000_001, 30_000_001
 ENGAGEMENT_BASE = 20_000_000_001
+EXCHANGE_RATE_BASE = 70_000_001
 ENGAGEMENT_TYPE = {"Call": "CALL", "Email": "EMAIL", "Task": "TASK"}  # Salesforce task subtype
 CALL_STATUS = {"Completed": "COMPLETED", "Not Started": "QUEUED"}
 ORPHAN_BASE = 900_000_001  # contacts purged long ago
@@ -106,6 +110,7 @@ def export(sim: Sim, tables: dict, previous: dict, rejects: list):
         DEAL_CONTACT_TYPE)
     tables["hubspot/owner"] = _owners(ids, sf["user"])
     tables.update(_engagements(ids, sf["task"], sf["event"]))
+    tables["hubspot/currency_exchange_rate"] = _exchange_rates(sf["dated_conversion_rate"])
     for name in [n for n in previous if n.startswith("salesforce/")]:
         older = previous.pop(name)
         if name == "salesforce/lead":
@@ -459,3 +464,20 @@ def _engagements(ids: _Ids, task, event) -> dict[str, pd.DataFrame]:
             "engagement_id": engagement_id[has_deal], "deal_id": deal_id[has_deal],
             "_modified": created[has_deal]}),
     }
+
+
+def _exchange_rates(rates) -> pd.DataFrame:
+    """Salesforce's dated conversion rates as HubSpot's exchange rates to the company currency
+    (the one whose rate is 1 throughout)."""
+    company = rates.groupby("iso_code")["conversion_rate"].apply(lambda r: (r == 1).all())
+    (company_currency,) = company[company].index
+    other = rates[rates["iso_code"] != company_currency].sort_values(
+        ["start_date", "iso_code"], kind="stable", ignore_index=True)
+    return pd.DataFrame({
+        "id": pd.array(EXCHANGE_RATE_BASE + np.arange(len(other)), dtype="Int64"),
+        "from_currency_code": other["iso_code"].to_numpy(),
+        "to_currency_code": company_currency,
+        "conversion_rate": 1 / other["conversion_rate"].to_numpy(),
+        "effective_at": other["start_date"].to_numpy().astype("datetime64[us]").astype(np.int64),
+        "_modified": other["_modified"].to_numpy(),
+    })
