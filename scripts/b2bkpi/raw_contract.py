@@ -253,6 +253,12 @@ HUBSPOT_TABLES: tuple[RawTable, ...] = (
     _t("hubspot", "currency_exchange_rate", {
         "id": I, "from_currency_code": S, "to_currency_code": S, "conversion_rate": N,
         "effective_at": TS, **_SYNCED}),
+    # HubSpot has no contract object: the billing system's export of its contracts, each with
+    # the HubSpot company it bills (docs/hubspot.md)
+    _t("billing", "contracts", {
+        "contract_id": S, "hubspot_company_id": I, "status": S, "start_date": D, "end_date": D,
+        "term_months": I, "annual_value": N, "currency": S}, key=("contract_id",),
+        file_format="csv"),
 )
 CRMS: tuple[str, ...] = ("salesforce", "hubspot")
 

@@ -64,10 +64,15 @@ def test_hubspot_files_follow_the_contract(variants):
     assert set(counts["hubspot"]) == {f"{t.source}/{t.name}" for t in tables_for("hubspot")}
     assert not (root / "hubspot" / "raw" / "salesforce").exists()
     for table in HUBSPOT_TABLES:
-        schema = pq.read_schema(root / "hubspot" / "raw" / table.source / table.file_name)
-        assert {c: ARROW_TYPES[t] for c, t in table.columns.items()} == {
-            c: schema.field(c).type for c in table.columns}, table.name
-        assert counts["hubspot"][f"hubspot/{table.name}"] > 0, table.name
+        path = root / "hubspot" / "raw" / table.source / table.file_name
+        if table.file_format == "parquet":
+            schema = pq.read_schema(path)
+            assert {c: ARROW_TYPES[t] for c, t in table.columns.items()} == {
+                c: schema.field(c).type for c in table.columns}, table.name
+        else:
+            with path.open(newline="", encoding="utf-8") as file:
+                assert set(table.columns) <= set(next(csv.reader(file))), table.name
+        assert counts["hubspot"][f"{table.source}/{table.name}"] > 0, table.name
 
 
 def test_the_other_sources_are_the_same_files(variants):
@@ -164,39 +169,45 @@ def staged(variants):
     database = root / "hubspot" / "warehouse.duckdb"
     load_folder(root / "hubspot" / "raw", database, log=_quiet)
     seeds = "hubspot_lead_status_stages hubspot_lifecycle_stages hubspot_deal_stage_stages"
-    result = run_dbt(database, "build", "--select", f"staging.hubspot {seeds}",
+    result = run_dbt(database, "build", "--select", f"staging.hubspot staging.billing {seeds}",
                      "--indirect-selection", "cautious",
                      "--vars", "{crm: hubspot, lifecycle_as_of: '2025-01-01 00:00:00'}")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     return root, database
 
 
+# HUBSPOT_TABLES: HubSpot's own and the billing export's (HubSpot has no contract object)
+HUBSPOT_SOURCES = sorted({t.source for t in HUBSPOT_TABLES})
+
+
 def test_staging_dispositions_equal_what_the_generator_wrote(staged):
     root, database = staged
     expected = pd.read_parquet(root / "hubspot" / "truth" / "expected_row_counts.parquet")
-    expected = expected[expected["source"] == "hubspot"].set_index("table_name")
-    assert set(expected.index) == {t.name for t in HUBSPOT_TABLES}
+    expected = expected[expected["source"].isin(HUBSPOT_SOURCES)].set_index(
+        ["source", "table_name"])
+    assert set(expected.index) == {(t.source, t.name) for t in HUBSPOT_TABLES}
     with duckdb.connect(str(database), read_only=True) as con:
-        for table in expected.index:
+        for source, table in expected.index:
             counts = dict(con.execute(
-                f"select _row_disposition, count(*) from staging.base_hubspot__{table} "
+                f"select _row_disposition, count(*) from staging.base_{source}__{table} "
                 "group by 1").fetchall())
             assert {kind: counts.get(kind, 0) for kind in
                     ("staged", "duplicate", "deleted", "rejected")} == {
-                kind: expected.at[table, f"{kind}_rows"] for kind in
+                kind: expected.at[(source, table), f"{kind}_rows"] for kind in
                 ("staged", "duplicate", "deleted", "rejected")}, table
 
 
 def test_staging_rejects_the_planted_rows_with_their_reason(staged):
     root, database = staged
     expected = pd.read_parquet(root / "hubspot" / "truth" / "expected_rejects.parquet")
-    expected = expected[expected["source"] == "hubspot"]
+    expected = expected[expected["source"].isin(HUBSPOT_SOURCES)]
     assert not expected.empty
     with duckdb.connect(str(database), read_only=True) as con:
-        actual = {(table.name, *row) for table in HUBSPOT_TABLES for row in con.execute(
-            f"select _record_key, _reject_reason from staging.base_hubspot__{table.name} "
-            "where _row_disposition = 'rejected'").fetchall()}
-    assert actual == set(zip(expected["table_name"], expected["record_id"],
+        actual = {(table.source, table.name, *row) for table in HUBSPOT_TABLES
+                  for row in con.execute(
+                      f"select _record_key, _reject_reason from staging.base_{table.source}__"
+                      f"{table.name} where _row_disposition = 'rejected'").fetchall()}
+    assert actual == set(zip(expected["source"], expected["table_name"], expected["record_id"],
                              expected["reason_code"]))
 
 
@@ -262,6 +273,12 @@ CRM_LAYER = {
                          ["email", "first_name", "last_name", "title"]),
     "int_crm_users": ("user_id", {"user_id": "user"},
                       ["user_name", "email", "is_active", "created_at"]),
+    # the billing system's contracts have ids of their own: compared by account and start
+    "int_crm_contracts": (["account_id", "start_date", "contract_status", "annual_value"],
+                          {"account_id": "account"},
+                          ["start_date", "contract_status", "currency_code",
+                           "contract_term_months", "annual_value", "end_date",
+                           "reporting_currency_code", "annual_value_in_reporting_currency"]),
 }
 
 

@@ -3,7 +3,7 @@
 -- day has come (lifecycle as-of time). A returning account can churn more than once.
 with contracts as (
 
-    select * from {{ ref('stg_salesforce__contract') }}
+    select * from {{ ref('int_crm_contracts') }}
     where lower(contract_status) = 'activated'
 
 ),

@@ -3,7 +3,7 @@
 -- recurring revenue on both days: the annual value of the contracts covering the day.
 with contracts as (
 
-    select * from {{ ref('stg_salesforce__contract') }}
+    select * from {{ ref('int_crm_contracts') }}
     where lower(contract_status) = 'activated'
 
 ),

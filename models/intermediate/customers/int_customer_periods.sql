@@ -3,7 +3,7 @@
 -- by the lifecycle as-of time (a period's last day must be before the as-of date).
 with contracts as (
 
-    select * from {{ ref('stg_salesforce__contract') }}
+    select * from {{ ref('int_crm_contracts') }}
     where lower(contract_status) = 'activated'
 
 ),

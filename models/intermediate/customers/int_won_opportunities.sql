@@ -24,7 +24,7 @@ opportunity_leads as (
 
 contracts as (
 
-    select * from {{ ref('stg_salesforce__contract') }}
+    select * from {{ ref('int_crm_contracts') }}
     where lower(contract_status) = 'activated'
 
 ),

@@ -22,6 +22,8 @@ shape, so one seed gives one truth whichever CRM is written.
 - Exchange rates are HubSpot's: per additional currency, units of the company currency per 1
   unit (the reciprocal of Salesforce's units per 1 unit of the corporate currency), effective
   from each Salesforce period's start; the company currency itself has none.
+- Contracts, which HubSpot has no object for, are the billing system's CSV export: one row per
+  contract with the HubSpot company it bills, the billing system's status names.
 - Ids are HubSpot's integers, assigned in the Salesforce tables' order; the truth keeps the
   Salesforce ids and `ids` gives the HubSpot id of each (`truth/hubspot_ids.parquet`).
 - Rejectable rows: the leads without a created date are contacts without `createdate`, the
@@ -66,6 +68,8 @@ ANALYTICS_SOURCE = {  # Salesforce lead source: hs_analytics_source (original so
 }
 DEAL_TYPE = {"New Business": "newbusiness", "Renewal": "renewal", "Upsell": "upsell",
              "Cross-sell": "crosssell"}
+CONTRACT_STATUS = {"Activated": "active", "Draft": "draft", "Expired": "expired",
+                   "Terminated": "cancelled"}  # Salesforce contract status: the billing system's
 COMPANY_TYPE = {"Customer": "CUSTOMER", "Former Customer": "FORMER_CUSTOMER",
                 "Prospect": "PROSPECT"}
 EMPLOYEE_RANGES = ((5, "1-5"), (25, "5-25"), (50, "25-50"), (100, "50-100"), (500, "100-500"),
@@ -111,6 +115,7 @@ def export(sim: Sim, tables: dict, previous: dict, rejects: list):
     tables["hubspot/owner"] = _owners(ids, sf["user"])
     tables.update(_engagements(ids, sf["task"], sf["event"]))
     tables["hubspot/currency_exchange_rate"] = _exchange_rates(sf["dated_conversion_rate"])
+    tables["billing/contracts"] = _billing_contracts(ids, sf["contract"])
     for name in [n for n in previous if n.startswith("salesforce/")]:
         older = previous.pop(name)
         if name == "salesforce/lead":
@@ -480,4 +485,19 @@ def _exchange_rates(rates) -> pd.DataFrame:
         "conversion_rate": 1 / other["conversion_rate"].to_numpy(),
         "effective_at": other["start_date"].to_numpy().astype("datetime64[us]").astype(np.int64),
         "_modified": other["_modified"].to_numpy(),
+    })
+
+
+def _billing_contracts(ids: _Ids, contract) -> pd.DataFrame:
+    """Salesforce's contracts as the billing system exports them (no deleted ones)."""
+    contract = contract[~contract["is_deleted"].astype(bool)]
+    return pd.DataFrame({
+        "contract_id": [f"C-{n:07d}" for n in range(1, len(contract) + 1)],
+        "hubspot_company_id": ids.company(contract["account_id"]),
+        "status": contract["status"].map(CONTRACT_STATUS).to_numpy(),
+        "start_date": contract["start_date"].to_numpy(),
+        "end_date": contract["end_date"].to_numpy(),
+        "term_months": contract["contract_term"].to_numpy(),
+        "annual_value": contract["annual_value_c"].to_numpy(),
+        "currency": contract["currency_iso_code"].to_numpy(),
     })
