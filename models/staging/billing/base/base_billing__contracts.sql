@@ -3,11 +3,7 @@
 {{ classify_raw_rows(
     source('billing', 'contracts'), ['contract_id'],
     version_order='annual_value, status',
-    reject_when={
-        'missing_required_value': 'hubspot_company_id is null or start_date is null',
-        'unknown_currency': known_currency_condition('currency'),
-        'invalid_value': 'annual_value < 0',
-        'no_conversion_rate': no_conversion_rate_condition('annual_value', 'currency', 'start_date'),
-        'invalid_date_range': 'end_date < start_date',
-    },
+    reject_when=contract_reject_when(
+        ['hubspot_company_id', 'start_date'], 'annual_value', 'currency', 'start_date',
+        'end_date'),
 ) }}
